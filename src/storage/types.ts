@@ -26,9 +26,15 @@ export interface FileHandle {
 }
 
 export interface FileSystem {
-  /** Open for read/write, creating the file (mode 0600) when `create` is set. */
-  open(path: string, options?: { create?: boolean; readOnly?: boolean }): FileHandle;
+  /**
+   * Open for read/write, creating the file (mode 0600) when `create` is set. `exclusive`
+   * (implies `create`) fails with errno EEXIST when the file exists (O_EXCL: the lock file).
+   * A missing file without `create` fails with errno ENOENT.
+   */
+  open(path: string, options?: { create?: boolean; readOnly?: boolean; exclusive?: boolean }): FileHandle;
   exists(path: string): boolean;
+  /** Last modification time of a file in ms since the epoch (optional: the lock file's age). */
+  modifiedAtMs?(path: string): number;
   unlink(path: string): void;
   /** Atomic rename (the new name is durable after syncDirectory). */
   rename(from: string, to: string): void;
