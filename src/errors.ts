@@ -40,6 +40,10 @@ export const ERROR_CODES = {
   DATABASE_FULL: { exit: 1, summary: 'the database reached maxDatabaseSizeBytes' },
   CHECKPOINT_BUSY: { exit: 1, summary: 'a checkpoint could not complete because readers hold old snapshots' },
   KEY_TOO_LARGE: { exit: 1, summary: 'a B+tree key is larger than the page allows' },
+  KEY_EXISTS: { exit: 1, summary: 'a B+tree insert found the key already present' },
+  CURSOR_INVALID: { exit: 1, summary: 'a B+tree cursor is not positioned on an entry' },
+  SNAPSHOT_EXPIRED: { exit: 1, summary: 'a read-only snapshot was overwritten by the writer process (reopen to see the newest data)' },
+  WAL_WITHOUT_DATABASE: { exit: 3, summary: 'a WAL file exists but its database file does not' },
 
   // ── graph ────────────────────────────────────────────────────────────────
   NODE_NOT_FOUND: { exit: 1, summary: 'no node with that id' },
@@ -67,6 +71,8 @@ export const ERROR_CODES = {
   RUNTIME_ARITHMETIC: { exit: 1, summary: 'integer overflow or division by zero' },
   RUNTIME_DELETED_ENTITY: { exit: 1, summary: 'a deleted node or relationship was accessed' },
   RUNTIME_OTHER: { exit: 1, summary: 'the query failed at run time' },
+  RUNTIME_ARGUMENT: { exit: 1, summary: 'a function argument is outside what the function accepts (range step 0, percentile > 1, ...)' },
+  RUNTIME_CLAUSE_ARGUMENT: { exit: 1, summary: 'a clause argument known only at run time is invalid (SKIP/LIMIT from a parameter, MERGE with a null property)' },
   RESULT_TOO_LARGE: { exit: 1, summary: 'an intermediate result passed maxIntermediateRows' },
 
   // ── ops ──────────────────────────────────────────────────────────────────

@@ -51,3 +51,12 @@ export class SimulatedCrash extends Error {
     this.name = 'SimulatedCrash';
   }
 }
+
+/** The SimulatedCrash behind `error`, following `cause` links (a crash may surface wrapped). */
+export function simulatedCrashIn(error: unknown): SimulatedCrash | null {
+  for (let e: unknown = error, depth = 0; e !== undefined && e !== null && depth < 8; depth++) {
+    if (e instanceof SimulatedCrash) return e;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return null;
+}

@@ -1,0 +1,644 @@
+// The write-ahead log: appends transactions as frames, syncs them (group commit), keeps the
+// in-memory index of which frame holds which page version, recovers on open, restarts.
+// The byte layout and the validity rule are in wal-format.ts.
+//
+// Frames are named by a global sequence number that never goes back, across restarts of
+// the log (slot i of a generation holds sequence base + i + 1). Readers remember the
+// sequence of the last commit they may see (their snapshot); comparing sequences stays
+// meaningful after the log restarts, which keeps the checkpoint rules simple (pager.ts).
+//
+// COMMIT PROTOCOL (the pager drives it; sync barriers marked ══)
+//   1. writeTransaction(): one positioned write of every frame of the transaction, the last
+//      one carrying the commit marker. Failpoint 'wal.afterFrameWrite'. On an error nothing
+//      is published and the write position stays where it was.
+//   2. publish(): the frames enter the index; later transactions and new readers see them.
+//   3. ══ syncNow() or requestSync(): fdatasync of the WAL. Failpoints 'wal.beforeCommitSync',
+//      'wal.afterCommitSync'. The transaction is durable — and only now acknowledged — when
+//      the sync that covers its commit frame returns.
+//   Group commit: requestSync() called while a sync is in flight waits for the next sync,
+//   which covers every frame written until it starts; groupCommitIntervalMs lets the first
+//   committer wait a little for company, groupCommitMaxTransactions cuts the wait short.
+//
+// Invariants:
+//  (W1) The index only holds frames of committed transactions (commit frame written).
+//  (W2) durableSequence ≤ committedSequence; a frame is durable iff its sequence ≤ durableSequence.
+//  (W3) The running checksum of the next frame to be written is seeded with the checksum of
+//       the last committed frame (or the header's).
+//  (W4) Before a frame is written after recovery or a rewind discarded frames, the file is cut
+//       at the end of the committed prefix and the cut is synced (cutDiscardedTail): a
+//       discarded transaction can never chain onto the log again.
+//  (W5) The header of a new generation is synced before its first frame is written.
+
+import { randomBytes } from 'node:crypto';
+import { dirname } from 'node:path';
+import { CorruptionError, StorageError } from '../errors.js';
+import { failpoint } from './failpoint.js';
+import { pageProblem } from './page.js';
+import type { FileHandle, FileSystem, PageId } from './types.js';
+import {
+  FRAME_HEADER_BYTES,
+  WAL_HEADER_BYTES,
+  decodeFrameHeader,
+  decodeWalHeader,
+  encodeFrame,
+  encodeWalHeader,
+  frameBytes,
+  frameChecksum,
+  frameOffset,
+} from './wal-format.js';
+
+/** What recovery found in the log on open. */
+export interface RecoveryReport {
+  /** Committed transactions replayed into the index. */
+  transactionsRecovered: number;
+  /** Frames of those transactions. */
+  framesApplied: number;
+  /** Whole frames after the end of the log that were not replayed (uncommitted or invalid). */
+  invalidFrames: number;
+  /** Bytes at the very end that do not make a whole frame. */
+  tornTailBytes: number;
+  /** Why the log ended where it did. */
+  endReason: 'empty' | 'end-of-file' | 'stale-salt' | 'checksum-mismatch' | 'page-mismatch' | 'bad-header' | 'uncommitted-tail';
+  /** Frame slot where the log ended (the first slot not replayed). */
+  endSlot: number;
+  /** LSN of the last recovered transaction (0 when none). */
+  lastLsn: bigint;
+}
+
+/** One committed transaction in the current log generation. */
+export interface CommitRecord {
+  lsn: bigint;
+  /** Sequence of its commit frame. */
+  sequence: number;
+  /** Sequence of its first frame. */
+  firstSequence: number;
+  commitTimeMs: number;
+  pageCount: number;
+}
+
+export interface PendingTransaction {
+  readonly firstSequence: number;
+  readonly commitSequence: number;
+  readonly pages: readonly PageId[];
+  readonly record: CommitRecord;
+  /** Running checksum after the commit frame. */
+  readonly checksumAfter: number;
+  readonly slotAfter: number;
+}
+
+export interface WalCounters {
+  framesWritten: number;
+  bytesWritten: number;
+  syncs: number;
+  transactionsWritten: number;
+  restarts: number;
+}
+
+export interface GroupCommitSettings {
+  intervalMs: number;
+  maxTransactions: number;
+}
+
+interface SyncWaiter {
+  sequence: number;
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+export class WriteAheadLog {
+  private file: FileHandle;
+  private readonly pageSizeBytes: number;
+  private readonly frameSize: number;
+  // Current generation.
+  private salt1 = 0;
+  private salt2 = 0;
+  private checkpointSequence = 0;
+  private sequenceBase = 0;
+  private headerChecksum = 0;
+  /** Slots used by committed frames of this generation (the next frame goes here). */
+  private nextSlot = 0;
+  private lastChecksum = 0;
+  /** True when the header of the current generation still has to be written. */
+  private headerPending = true;
+  /** page → ascending sequences of its committed frames in this generation (invariant W1). */
+  private readonly index = new Map<PageId, number[]>();
+  private readonly commitRecords: CommitRecord[] = [];
+  private committed = 0;
+  private durable = 0;
+  private syncInFlight: Promise<void> | null = null;
+  private waiters: SyncWaiter[] = [];
+  private groupTimer: NodeJS.Timeout | null = null;
+  private scratch = new Uint8Array(0);
+  readonly counters: WalCounters = { framesWritten: 0, bytesWritten: 0, syncs: 0, transactionsWritten: 0, restarts: 0 };
+  groupCommit: GroupCommitSettings = { intervalMs: 0, maxTransactions: 64 };
+  /** Called with the duration of each WAL sync (metrics). */
+  onSync: ((durationMs: number) => void) | null = null;
+
+  private constructor(
+    readonly path: string,
+    file: FileHandle,
+    pageSizeBytes: number,
+    private readonly readOnly: boolean,
+  ) {
+    this.file = file;
+    this.pageSizeBytes = pageSizeBytes;
+    this.frameSize = frameBytes(pageSizeBytes);
+  }
+
+  /**
+   * Open (creating if needed) and recover the log. Read-only opens never write, and
+   * tolerate a missing file (an empty log).
+   */
+  static open(fs: FileSystem, path: string, pageSizeBytes: number, options: { readOnly: boolean; sequenceFloor?: number }): { wal: WriteAheadLog; report: RecoveryReport } {
+    let file: FileHandle;
+    if (options.readOnly && !fs.exists(path)) {
+      file = emptyHandle(path);
+    } else {
+      const created = !fs.exists(path);
+      file = fs.open(path, { create: !options.readOnly, readOnly: options.readOnly });
+      // A new log must survive a crash as a directory entry too, or its synced frames vanish with it.
+      if (created) fs.syncDirectory(dirname(path));
+    }
+    const wal = new WriteAheadLog(path, file, pageSizeBytes, options.readOnly);
+    const report = wal.recover(options.sequenceFloor ?? 0);
+    return { wal, report };
+  }
+
+  /** Sequence of the last committed frame (what a new reader sees). */
+  get committedSequence(): number {
+    return this.committed;
+  }
+
+  /** Sequence of the last frame known durable. */
+  get durableSequence(): number {
+    return this.durable;
+  }
+
+  /** First sequence of the current generation, minus one. */
+  get generationBase(): number {
+    return this.sequenceBase;
+  }
+
+  /** Frames of committed transactions in the current generation. */
+  get frameCount(): number {
+    return this.nextSlot;
+  }
+
+  get sizeBytes(): number {
+    return this.file.size();
+  }
+
+  /** Bytes the current generation's committed frames occupy (what a checkpoint would retire). */
+  get logBytes(): number {
+    return this.nextSlot === 0 ? 0 : WAL_HEADER_BYTES + this.nextSlot * this.frameSize;
+  }
+
+  get commits(): readonly CommitRecord[] {
+    return this.commitRecords;
+  }
+
+  get salts(): [number, number] {
+    return [this.salt1, this.salt2];
+  }
+
+  /** Pages with at least one committed frame in the current generation. */
+  pagesInLog(): IterableIterator<[PageId, number[]]> {
+    return this.index.entries();
+  }
+
+  /** Sequence of the newest frame of `pageId` at or before `atSequence`, or 0 (read the database file). */
+  versionAt(pageId: PageId, atSequence: number): number {
+    const versions = this.index.get(pageId);
+    if (versions === undefined) return 0;
+    // Newest first: the common case is a recent snapshot.
+    for (let i = versions.length - 1; i >= 0; i--) {
+      if (versions[i]! <= atSequence) return versions[i]!;
+    }
+    return 0;
+  }
+
+  /** Sequence of the newest committed frame of `pageId`, or 0. */
+  newestVersion(pageId: PageId): number {
+    const versions = this.index.get(pageId);
+    return versions === undefined ? 0 : versions[versions.length - 1]!;
+  }
+
+  /** Read the page image of frame `sequence` (verified: P1 and the frame's salts). */
+  readFrame(sequence: number): Uint8Array {
+    const slot = sequence - this.sequenceBase - 1;
+    if (slot < 0 || slot >= this.nextSlot) {
+      throw new StorageError('INTERNAL', `WAL frame sequence ${sequence} is not in the current log (base ${this.sequenceBase}, ${this.nextSlot} frames)`, {
+        file: this.path,
+        sequence,
+      });
+    }
+    const frame = new Uint8Array(this.frameSize);
+    const read = this.file.read(frame, 0, this.frameSize, frameOffset(slot, this.pageSizeBytes));
+    const header = decodeFrameHeader(frame);
+    if (read !== this.frameSize || header.salt1 !== this.salt1 || header.salt2 !== this.salt2) {
+      throw new CorruptionError(`WAL frame ${slot} of ${this.path} changed under a reader (expected salts of the current log)`, {
+        file: this.path,
+        frame: slot,
+        pageNumber: header.pageNumber,
+      });
+    }
+    const page = frame.subarray(FRAME_HEADER_BYTES);
+    const problem = pageProblem(page, header.pageNumber);
+    if (problem !== null) {
+      throw new CorruptionError(`page ${header.pageNumber} in WAL frame ${slot} of ${this.path} is corrupt: ${problem}`, {
+        file: this.path,
+        frame: slot,
+        pageNumber: header.pageNumber,
+        problem,
+      });
+    }
+    return page;
+  }
+
+  /**
+   * Step 1 of the commit protocol: write every frame of a transaction in one write.
+   * `pages` are sealed images in the order to write; the last frame carries the commit marker.
+   */
+  writeTransaction(pages: readonly { pageId: PageId; image: Uint8Array }[], lsn: bigint, pageCount: number, commitTimeMs: number): PendingTransaction {
+    this.assertWritable();
+    if (pages.length === 0) throw new StorageError('INTERNAL', 'a transaction must write at least one frame');
+    const withHeader = this.headerPending;
+    const headerBytes = withHeader ? WAL_HEADER_BYTES : 0;
+    const total = headerBytes + pages.length * this.frameSize;
+    if (this.scratch.length < total) this.scratch = new Uint8Array(Math.max(total, this.scratch.length * 2));
+    const out = this.scratch.subarray(0, total);
+    let checksum = this.lastChecksum;
+    let headerChecksum = this.headerChecksum;
+    if (withHeader) {
+      headerChecksum = encodeWalHeader(out, {
+        pageSizeBytes: this.pageSizeBytes,
+        checkpointSequence: this.checkpointSequence,
+        salt1: this.salt1,
+        salt2: this.salt2,
+        sequenceBase: this.sequenceBase,
+      });
+      checksum = headerChecksum;
+    }
+    const pageIds: PageId[] = new Array(pages.length);
+    for (let i = 0; i < pages.length; i++) {
+      const { pageId, image } = pages[i]!;
+      const at = headerBytes + i * this.frameSize;
+      const frame = out.subarray(at, at + this.frameSize);
+      frame.set(image, FRAME_HEADER_BYTES);
+      const isCommit = i === pages.length - 1;
+      checksum = encodeFrame(
+        frame,
+        {
+          pageNumber: pageId,
+          commitPageCount: isCommit ? pageCount : 0,
+          lsn,
+          commitTimeMs: isCommit ? commitTimeMs : 0,
+          salt1: this.salt1,
+          salt2: this.salt2,
+        },
+        image,
+        checksum,
+      );
+      pageIds[i] = pageId;
+    }
+    if (withHeader) {
+      // ══ Barrier: the new header (new salts) must be durable before any frame of the new
+      // generation, or a crash could keep later frames but lose the header, and recovery would
+      // replay a stale prefix of the previous, already checkpointed generation (SQLite syncs
+      // the header of a restarted log for the same reason).
+      this.file.write(out, 0, WAL_HEADER_BYTES, 0);
+      failpoint('wal.beforeHeaderSync');
+      this.file.sync();
+      this.counters.syncs++;
+      this.headerPending = false;
+      this.headerChecksum = headerChecksum;
+    }
+    this.file.write(out, headerBytes, total - headerBytes, frameOffset(this.nextSlot, this.pageSizeBytes));
+    failpoint('wal.afterFrameWrite');
+    this.counters.framesWritten += pages.length;
+    this.counters.bytesWritten += total;
+    this.counters.transactionsWritten++;
+    const firstSequence = this.sequenceBase + this.nextSlot + 1;
+    const commitSequence = firstSequence + pages.length - 1;
+    return {
+      firstSequence,
+      commitSequence,
+      pages: pageIds,
+      record: { lsn, sequence: commitSequence, firstSequence, commitTimeMs, pageCount },
+      checksumAfter: checksum,
+      slotAfter: this.nextSlot + pages.length,
+    };
+  }
+
+  /** Step 2: make a written transaction visible (invariant W1). */
+  publish(pending: PendingTransaction): void {
+    for (let i = 0; i < pending.pages.length; i++) {
+      const pageId = pending.pages[i]!;
+      const sequence = pending.firstSequence + i;
+      const versions = this.index.get(pageId);
+      if (versions === undefined) this.index.set(pageId, [sequence]);
+      else versions.push(sequence);
+    }
+    this.commitRecords.push(pending.record);
+    this.nextSlot = pending.slotAfter;
+    this.lastChecksum = pending.checksumAfter;
+    this.committed = pending.commitSequence;
+  }
+
+  /** Step 3, synchronous: fdatasync now; everything written so far becomes durable. */
+  syncNow(): void {
+    this.assertWritable();
+    const target = this.committed;
+    failpoint('wal.beforeCommitSync');
+    const started = performance.now();
+    this.file.sync();
+    this.counters.syncs++;
+    this.onSync?.(performance.now() - started);
+    failpoint('wal.afterCommitSync');
+    this.markDurable(target);
+  }
+
+  /** Step 3, group commit: resolves when a sync covering `sequence` has returned. */
+  requestSync(sequence: number): Promise<void> {
+    if (sequence <= this.durable) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.push({ sequence, resolve, reject });
+      this.scheduleSync();
+    });
+  }
+
+  /** Wait for every requested sync to finish (close, checkpoint). */
+  async drainSyncs(): Promise<void> {
+    while (this.syncInFlight !== null || this.waiters.length > 0 || this.groupTimer !== null) {
+      if (this.groupTimer !== null) {
+        clearTimeout(this.groupTimer);
+        this.groupTimer = null;
+        this.startSync();
+      }
+      if (this.syncInFlight !== null) await this.syncInFlight.catch(() => undefined);
+      else if (this.waiters.length > 0) this.startSync();
+    }
+  }
+
+  /** Requests waiting for a sync (dashboard: pending commits). */
+  get pendingSyncs(): number {
+    return this.waiters.length;
+  }
+
+  private scheduleSync(): void {
+    if (this.syncInFlight !== null) return; // the sync in flight will look again when it returns
+    if (this.groupCommit.intervalMs > 0 && this.waiters.length < this.groupCommit.maxTransactions) {
+      if (this.groupTimer === null) {
+        this.groupTimer = setTimeout(() => {
+          this.groupTimer = null;
+          this.startSync();
+        }, this.groupCommit.intervalMs);
+      }
+      return;
+    }
+    if (this.groupTimer !== null) {
+      clearTimeout(this.groupTimer);
+      this.groupTimer = null;
+    }
+    this.startSync();
+  }
+
+  private startSync(): void {
+    if (this.syncInFlight !== null || this.waiters.length === 0) return;
+    const target = this.committed;
+    const started = performance.now();
+    const run = async (): Promise<void> => {
+      failpoint('wal.beforeCommitSync');
+      await this.file.syncAsync();
+      failpoint('wal.afterCommitSync');
+    };
+    this.syncInFlight = run().then(
+      () => {
+        this.counters.syncs++;
+        this.onSync?.(performance.now() - started);
+        this.syncInFlight = null;
+        this.markDurable(target);
+        if (this.waiters.length > 0) this.scheduleSync();
+      },
+      (error: unknown) => {
+        this.syncInFlight = null;
+        const failed = this.waiters;
+        this.waiters = [];
+        this.onSyncFailure?.(error);
+        for (const waiter of failed) waiter.reject(error);
+      },
+    );
+  }
+
+  /** The pager rewinds to the durable state when an async sync fails. */
+  onSyncFailure: ((error: unknown) => void) | null = null;
+
+  private markDurable(target: number): void {
+    if (target > this.durable) this.durable = target;
+    if (this.waiters.length === 0) return;
+    const still: SyncWaiter[] = [];
+    for (const waiter of this.waiters) {
+      if (waiter.sequence <= this.durable) waiter.resolve();
+      else still.push(waiter);
+    }
+    this.waiters = still;
+  }
+
+  /**
+   * Forget committed frames after `sequence` (a sync failed, so their durability is
+   * unknown). The next transaction overwrites them; invariant W3 keeps them from chaining.
+   */
+  rewindTo(sequence: number): void {
+    if (sequence >= this.committed) return;
+    const keepSlots = Math.max(0, sequence - this.sequenceBase);
+    for (const [pageId, versions] of this.index) {
+      let n = versions.length;
+      while (n > 0 && versions[n - 1]! > sequence) n--;
+      if (n === 0) this.index.delete(pageId);
+      else versions.length = n;
+    }
+    while (this.commitRecords.length > 0 && this.commitRecords[this.commitRecords.length - 1]!.sequence > sequence) this.commitRecords.pop();
+    this.nextSlot = keepSlots;
+    this.committed = Math.max(sequence, this.sequenceBase);
+    // The checksum chain must continue from the last kept frame: recompute it from the file.
+    this.lastChecksum = this.recomputeChecksumAt(keepSlots);
+    this.cutDiscardedTail(keepSlots === 0 && this.headerPending ? 0 : frameOffset(keepSlots, this.pageSizeBytes));
+  }
+
+  /**
+   * Start a new generation: the next frame goes to slot 0 under new salts. Only allowed when
+   * every committed frame has been copied into the database file (the pager checks).
+   */
+  restart(): void {
+    this.assertWritable();
+    this.index.clear();
+    this.commitRecords.length = 0;
+    this.sequenceBase = this.committed;
+    this.checkpointSequence = (this.checkpointSequence + 1) >>> 0;
+    this.newSalts();
+    this.nextSlot = 0;
+    this.headerPending = true;
+    this.counters.restarts++;
+  }
+
+  /** Truncate the file to zero bytes (TRUNCATE checkpoints); implies restart(). */
+  truncate(): void {
+    this.restart();
+    this.file.truncate(0);
+    failpoint('wal.beforeTruncateSync');
+    this.file.sync();
+    this.counters.syncs++;
+  }
+
+  close(): void {
+    if (this.groupTimer !== null) clearTimeout(this.groupTimer);
+    this.groupTimer = null;
+    this.file.close();
+  }
+
+  private assertWritable(): void {
+    if (this.readOnly) throw new StorageError('READ_ONLY', `the WAL ${this.path} is open read-only`, { file: this.path });
+  }
+
+  private newSalts(): void {
+    const salt = randomBytes(8);
+    this.salt1 = salt.readUInt32BE(0);
+    this.salt2 = salt.readUInt32BE(4);
+  }
+
+  private recomputeChecksumAt(slots: number): number {
+    if (slots === 0) return this.headerChecksum;
+    const frame = new Uint8Array(this.frameSize);
+    this.file.read(frame, 0, this.frameSize, frameOffset(slots - 1, this.pageSizeBytes));
+    return decodeFrameHeader(frame).checksum;
+  }
+
+  /** Recovery on open: rebuild the index from the valid committed prefix of the log. */
+  private recover(sequenceFloor: number): RecoveryReport {
+    const fileSize = this.file.size();
+    const report: RecoveryReport = {
+      transactionsRecovered: 0,
+      framesApplied: 0,
+      invalidFrames: 0,
+      tornTailBytes: 0,
+      endReason: 'empty',
+      endSlot: 0,
+      lastLsn: 0n,
+    };
+    this.newSalts();
+    this.sequenceBase = sequenceFloor;
+    this.committed = sequenceFloor;
+    this.durable = sequenceFloor;
+    if (fileSize < WAL_HEADER_BYTES) {
+      report.tornTailBytes = fileSize;
+      this.headerPending = true;
+      this.cutDiscardedTail(0);
+      return report;
+    }
+    const headerBytes = new Uint8Array(WAL_HEADER_BYTES);
+    this.file.read(headerBytes, 0, WAL_HEADER_BYTES, 0);
+    const header = decodeWalHeader(headerBytes);
+    if ('problem' in header || header.pageSizeBytes !== this.pageSizeBytes) {
+      // A header that never made it to disk whole: the previous generation was fully
+      // checkpointed before the restart began, so an unreadable header loses nothing.
+      report.endReason = 'bad-header';
+      report.invalidFrames = Math.floor((fileSize - WAL_HEADER_BYTES) / this.frameSize);
+      report.tornTailBytes = (fileSize - WAL_HEADER_BYTES) % this.frameSize;
+      this.headerPending = true;
+      this.cutDiscardedTail(0);
+      return report;
+    }
+    this.salt1 = header.salt1;
+    this.salt2 = header.salt2;
+    this.checkpointSequence = header.checkpointSequence;
+    this.sequenceBase = Math.max(header.sequenceBase, sequenceFloor);
+    this.headerChecksum = header.checksum;
+    this.headerPending = false;
+
+    const slots = Math.floor((fileSize - WAL_HEADER_BYTES) / this.frameSize);
+    const frame = new Uint8Array(this.frameSize);
+    let checksum = header.checksum;
+    let pending: { pageId: PageId; slot: number }[] = [];
+    let committedSlots = 0;
+    let committedChecksum = checksum;
+    let endReason: RecoveryReport['endReason'] = 'end-of-file';
+    let slot = 0;
+    for (; slot < slots; slot++) {
+      this.file.read(frame, 0, this.frameSize, frameOffset(slot, this.pageSizeBytes));
+      const fh = decodeFrameHeader(frame);
+      if (fh.salt1 !== header.salt1 || fh.salt2 !== header.salt2) {
+        endReason = 'stale-salt';
+        break;
+      }
+      const expected = frameChecksum(frame, this.pageSizeBytes, checksum);
+      if (expected !== fh.checksum) {
+        endReason = 'checksum-mismatch';
+        break;
+      }
+      if (pageProblem(frame.subarray(FRAME_HEADER_BYTES), fh.pageNumber) !== null) {
+        endReason = 'page-mismatch';
+        break;
+      }
+      checksum = expected;
+      pending.push({ pageId: fh.pageNumber, slot });
+      if (fh.commitPageCount !== 0) {
+        const firstSequence = this.sequenceBase + pending[0]!.slot + 1;
+        for (const p of pending) {
+          const sequence = this.sequenceBase + p.slot + 1;
+          const versions = this.index.get(p.pageId);
+          if (versions === undefined) this.index.set(p.pageId, [sequence]);
+          else versions.push(sequence);
+        }
+        this.commitRecords.push({ lsn: fh.lsn, sequence: this.sequenceBase + slot + 1, firstSequence, commitTimeMs: fh.commitTimeMs, pageCount: fh.commitPageCount });
+        report.transactionsRecovered++;
+        report.framesApplied += pending.length;
+        report.lastLsn = fh.lsn;
+        pending = [];
+        committedSlots = slot + 1;
+        committedChecksum = checksum;
+      }
+    }
+    if (endReason === 'end-of-file' && pending.length > 0) endReason = 'uncommitted-tail';
+    if (committedSlots === 0 && slot === 0 && slots === 0) endReason = fileSize > WAL_HEADER_BYTES ? 'end-of-file' : 'empty';
+    report.endReason = endReason;
+    report.endSlot = committedSlots;
+    report.invalidFrames = slots - committedSlots;
+    report.tornTailBytes = (fileSize - WAL_HEADER_BYTES) % this.frameSize;
+    this.nextSlot = committedSlots;
+    this.lastChecksum = committedChecksum;
+    this.committed = this.sequenceBase + committedSlots;
+    this.durable = this.committed;
+    this.cutDiscardedTail(frameOffset(committedSlots, this.pageSizeBytes));
+    return report;
+  }
+
+  /**
+   * Invariant W4: bytes past the committed prefix are cut off (and the cut synced) before the
+   * next frame is written. The next transaction reuses the discarded one's LSN, salts and
+   * chain seed, so a torn overwrite could otherwise make the old frames valid again (sectors
+   * that are zero in both images match) and resurrect a transaction recovery threw away.
+   */
+  private cutDiscardedTail(validEnd: number): void {
+    if (this.readOnly || this.file.size() <= validEnd) return;
+    this.file.truncate(validEnd);
+    failpoint('wal.beforeTailCutSync');
+    this.file.sync();
+    this.counters.syncs++;
+  }
+}
+
+/** Stand-in for a WAL file that does not exist, for read-only opens. */
+function emptyHandle(path: string): FileHandle {
+  return {
+    path,
+    read: () => 0,
+    write: () => {
+      throw new StorageError('READ_ONLY', `the WAL ${path} is open read-only`, { file: path });
+    },
+    sync: () => undefined,
+    syncAsync: async () => undefined,
+    size: () => 0,
+    truncate: () => undefined,
+    close: () => undefined,
+  };
+}
