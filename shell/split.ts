@@ -1,0 +1,88 @@
+// Splitting console input into units: a statement ends with ';' outside strings, backticks
+// and comments, and may span lines; a line that starts with ':' is an admin command.
+// Both REPLs (the line shell and the dashboard) use this, so pasted text behaves the same.
+
+export interface SplitResult {
+  /** Complete units, in order: statements with their ';', or ':command' lines. */
+  units: string[];
+  /** Text of an unfinished statement still waiting for its ';'. */
+  rest: string;
+}
+
+type Mode = 'code' | 'single' | 'double' | 'backtick' | 'line-comment' | 'block-comment';
+
+/** Split `text` into complete units and the unfinished rest. */
+export function splitInput(text: string): SplitResult {
+  const units: string[] = [];
+  let mode: Mode = 'code';
+  let start = 0;
+  let i = 0;
+  let atUnitStart = true;
+  while (i < text.length) {
+    const ch = text[i]!;
+    const next = text[i + 1];
+    if (atUnitStart) {
+      // Skip blank space between units; a ':' first on a line makes the line a command.
+      if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n') {
+        i++;
+        start = i;
+        continue;
+      }
+      atUnitStart = false;
+      if (ch === ':') {
+        const end = text.indexOf('\n', i);
+        if (end < 0) return { units, rest: text.slice(i) };
+        const command = text.slice(i, end).trim();
+        units.push(command);
+        i = end + 1;
+        start = i;
+        atUnitStart = true;
+        continue;
+      }
+    }
+    switch (mode) {
+      case 'code':
+        if (ch === "'") mode = 'single';
+        else if (ch === '"') mode = 'double';
+        else if (ch === '`') mode = 'backtick';
+        else if (ch === '/' && next === '/') {
+          mode = 'line-comment';
+          i++;
+        } else if (ch === '/' && next === '*') {
+          mode = 'block-comment';
+          i++;
+        } else if (ch === ';') {
+          const unit = text.slice(start, i + 1).trim();
+          if (unit !== ';') units.push(unit);
+          start = i + 1;
+          atUnitStart = true;
+        }
+        break;
+      case 'single':
+      case 'double':
+        if (ch === '\\') i++;
+        else if ((mode === 'single' && ch === "'") || (mode === 'double' && ch === '"')) mode = 'code';
+        break;
+      case 'backtick':
+        if (ch === '`') mode = 'code';
+        break;
+      case 'line-comment':
+        if (ch === '\n') mode = 'code';
+        break;
+      case 'block-comment':
+        if (ch === '*' && next === '/') {
+          mode = 'code';
+          i++;
+        }
+        break;
+    }
+    i++;
+  }
+  return { units, rest: atUnitStart ? '' : text.slice(start) };
+}
+
+/** True when `text` holds nothing but complete units (Enter may submit it). */
+export function isCompleteInput(text: string): boolean {
+  const { units, rest } = splitInput(text.endsWith('\n') || text.trimStart().startsWith(':') ? `${text}\n` : text);
+  return units.length > 0 && rest.trim() === '';
+}
