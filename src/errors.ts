@@ -44,6 +44,8 @@ export const ERROR_CODES = {
   CURSOR_INVALID: { exit: 1, summary: 'a B+tree cursor is not positioned on an entry' },
   SNAPSHOT_EXPIRED: { exit: 1, summary: 'a read-only snapshot was overwritten by the writer process (reopen to see the newest data)' },
   WAL_WITHOUT_DATABASE: { exit: 3, summary: 'a WAL file exists but its database file does not' },
+  DATABASE_NOT_FOUND: { exit: 3, summary: 'the database file does not exist' },
+  OPEN_FAILED: { exit: 3, summary: 'the database could not be opened' },
 
   // ── graph ────────────────────────────────────────────────────────────────
   NODE_NOT_FOUND: { exit: 1, summary: 'no node with that id' },

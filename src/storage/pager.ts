@@ -195,7 +195,7 @@ export class Pager implements PagerCore {
       const exists = fs.exists(path);
       if (!exists) {
         if (readOnly || options.create === false) {
-          throw new StorageError('IO', `database file ${path} does not exist`, { file: path, errno: 'ENOENT' });
+          throw new StorageError('DATABASE_NOT_FOUND', `database file ${path} does not exist`, { file: path });
         }
         if (fs.exists(`${path}-wal`)) {
           throw new StorageError('WAL_WITHOUT_DATABASE', `${path}-wal exists but ${path} does not: refusing to create a new database beside a WAL of another`, {
