@@ -1,0 +1,514 @@
+// The B+tree node page: a slotted page for leaves (keys and values) and internal nodes
+// (separator keys and child page ids). Lives in the content area of a page of type
+// BTREE_LEAF or BTREE_INTERNAL (page.ts owns the common header and trailer).
+//
+// NODE PAGE LAYOUT (all integers big-endian; offsets count from the start of the page)
+//
+//   C = store.contentOffset (24), E = C + store.usableBytes (pageSize − 32). E ≤ 65504, so
+//   every offset into the page fits a u16.
+//
+//   offset       size    type    meaning
+//   C+0          2       u16     cell count n
+//   C+2          2       u16     cell content start: lowest byte of the cell area (E when empty)
+//   C+4          2       u16     fragmented bytes: holes inside the cell area left by removed cells
+//   C+6          2       u16     last insert: 1 + index of the cell inserted last, 0 = none. A hint
+//                                for choosing split points (runs of ascending keys); any value is valid
+//   C+8          4       u32     internal node: rightmost child page (keys ≥ the last separator);
+//                                leaf: 0
+//   C+12         2 × n   u16[]   cell pointers in key order: page offset of each cell
+//   ...                          free space
+//   start .. E                   the cells, packed from E downward in any order, plus holes
+//
+// LEAF CELL
+//   +0     1   u8    flags: bit 0 (CELL_FLAG_OVERFLOW) = the value lives in an overflow chain
+//   +1     2   u16   key length K
+//   +3     4   u32   value length V: the whole value, also when it overflows
+//   +7     K         key bytes
+//   +7+K   V         the value (inline), or
+//          4   u32   first page of the overflow chain (overflow.ts) when bit 0 is set
+//
+// INTERNAL CELL
+//   +0     4   u32   child page: holds the keys k with previous separator ≤ k < this key
+//   +4     2   u16   key length K
+//   +6     K         separator key
+//
+// Invariants (checked by checkNodePage / btree-check.ts):
+//  (N1) C + 12 + 2n ≤ cell content start ≤ E, and fragmented bytes ≤ E − content start.
+//  (N2) Every cell lies inside [content start, E); no two cells overlap; the sizes of the
+//       cells plus the fragmented bytes add up to E − content start.
+//  (N3) Keys are strictly increasing in pointer order.
+//  (N4) A leaf cell's value is inline exactly when bit 0 is clear; an inline cell's size is
+//       7 + K + V, an overflow cell's 7 + K + 4.
+//
+// The functions below take the page buffer and C (and E where needed) and do plain byte
+// arithmetic: no DataView, no subarray, no allocation on the search and update paths.
+//
+// Search (searchNode): a plain bisection over n cells touches ~log2(n) cache lines scattered
+// over the page, and for a tree larger than the CPU caches those misses are the cost of a
+// lookup. So a search starts at an interpolated cell — from the separators the parent gave
+// this node (btree.ts descend passes them in), or else from the node's first and last keys —
+// gallops to a bracket and bisects it: a few neighbouring lines for dense or uniform keys, at
+// most about twice the probes of a bisection for skewed ones, and always the exact answer.
+
+import { CorruptionError } from '../errors.js';
+import { PAGE_TYPE } from './page.js';
+import type { PageId } from './types.js';
+
+export const NODE_HEADER_BYTES = 12;
+export const NODE_OFFSET = {
+  cellCount: 0,
+  cellContentStart: 2,
+  fragmentedBytes: 4,
+  lastInsert: 6,
+  rightChild: 8,
+  cellPointers: 12,
+} as const;
+
+export const CELL_POINTER_BYTES = 2;
+export const LEAF_CELL_HEADER_BYTES = 7;
+export const INTERNAL_CELL_HEADER_BYTES = 6;
+export const OVERFLOW_REF_BYTES = 4;
+export const CELL_FLAG_OVERFLOW = 0x01;
+
+export const LEAF = PAGE_TYPE.BTREE_LEAF;
+export const INTERNAL = PAGE_TYPE.BTREE_INTERNAL;
+
+// ── byte helpers ─────────────────────────────────────────────────────────────
+
+export function rd16(p: Uint8Array, o: number): number {
+  return (p[o]! << 8) | p[o + 1]!;
+}
+export function wr16(p: Uint8Array, o: number, v: number): void {
+  p[o] = v >>> 8;
+  p[o + 1] = v;
+}
+export function rd32(p: Uint8Array, o: number): number {
+  return p[o]! * 0x1000000 + ((p[o + 1]! << 16) | (p[o + 2]! << 8) | p[o + 3]!);
+}
+export function wr32(p: Uint8Array, o: number, v: number): void {
+  p[o] = v >>> 24;
+  p[o + 1] = v >>> 16;
+  p[o + 2] = v >>> 8;
+  p[o + 3] = v;
+}
+
+// ── sizes ────────────────────────────────────────────────────────────────────
+
+/** Bytes for header, pointers and cells of one node: usable bytes minus the node header. */
+export function nodeCapacityBytes(usableBytes: number): number {
+  return usableBytes - NODE_HEADER_BYTES;
+}
+
+/** Largest cell (without its pointer) such that four cells and pointers fit one node. */
+export function maxCellBytes(usableBytes: number): number {
+  return Math.floor(nodeCapacityBytes(usableBytes) / 4) - CELL_POINTER_BYTES;
+}
+
+/** Largest key: a leaf cell with an overflow reference still fits maxCellBytes. */
+export function maxKeyBytes(usableBytes: number): number {
+  return maxCellBytes(usableBytes) - LEAF_CELL_HEADER_BYTES - OVERFLOW_REF_BYTES;
+}
+
+// ── header fields ────────────────────────────────────────────────────────────
+
+export function initNode(page: Uint8Array, type: typeof LEAF | typeof INTERNAL, c: number, e: number): void {
+  page[0] = type;
+  page.fill(0, c, c + NODE_HEADER_BYTES);
+  wr16(page, c + NODE_OFFSET.cellContentStart, e);
+}
+
+export function cellCount(page: Uint8Array, c: number): number {
+  return rd16(page, c);
+}
+export function cellContentStart(page: Uint8Array, c: number): number {
+  return rd16(page, c + NODE_OFFSET.cellContentStart);
+}
+export function fragmentedBytes(page: Uint8Array, c: number): number {
+  return rd16(page, c + NODE_OFFSET.fragmentedBytes);
+}
+export function rightChild(page: Uint8Array, c: number): PageId {
+  return rd32(page, c + NODE_OFFSET.rightChild);
+}
+export function setRightChild(page: Uint8Array, c: number, id: PageId): void {
+  wr32(page, c + NODE_OFFSET.rightChild, id);
+}
+export function cellPointer(page: Uint8Array, c: number, index: number): number {
+  return rd16(page, c + NODE_HEADER_BYTES + 2 * index);
+}
+
+/** The last-insert hint: index of the cell inserted last, or −1. */
+export function lastInsertIndex(page: Uint8Array, c: number): number {
+  return rd16(page, c + NODE_OFFSET.lastInsert) - 1;
+}
+export function setLastInsertIndex(page: Uint8Array, c: number, index: number): void {
+  wr16(page, c + NODE_OFFSET.lastInsert, index + 1);
+}
+
+/** Free bytes usable for new cells and pointers: the gap plus the holes (after defragment). */
+export function nodeFreeBytes(page: Uint8Array, c: number): number {
+  const n = rd16(page, c);
+  return rd16(page, c + 2) - (c + NODE_HEADER_BYTES + 2 * n) + rd16(page, c + 4);
+}
+
+// ── cells ────────────────────────────────────────────────────────────────────
+
+export function leafKeyLength(page: Uint8Array, off: number): number {
+  return rd16(page, off + 1);
+}
+export function leafValueLength(page: Uint8Array, off: number): number {
+  return rd32(page, off + 3);
+}
+export function leafIsOverflow(page: Uint8Array, off: number): boolean {
+  return (page[off]! & CELL_FLAG_OVERFLOW) !== 0;
+}
+/** First overflow page of an overflow leaf cell. */
+export function leafOverflowPage(page: Uint8Array, off: number): PageId {
+  return rd32(page, off + LEAF_CELL_HEADER_BYTES + rd16(page, off + 1));
+}
+export function leafCellSize(page: Uint8Array, off: number): number {
+  const k = rd16(page, off + 1);
+  return LEAF_CELL_HEADER_BYTES + k + (page[off]! & CELL_FLAG_OVERFLOW ? OVERFLOW_REF_BYTES : rd32(page, off + 3));
+}
+export function internalChild(page: Uint8Array, off: number): PageId {
+  return rd32(page, off);
+}
+export function internalKeyLength(page: Uint8Array, off: number): number {
+  return rd16(page, off + 4);
+}
+export function internalCellSize(page: Uint8Array, off: number): number {
+  return INTERNAL_CELL_HEADER_BYTES + rd16(page, off + 4);
+}
+export function cellSize(page: Uint8Array, off: number, leaf: boolean): number {
+  return leaf ? leafCellSize(page, off) : internalCellSize(page, off);
+}
+/** Offset of the key bytes of the cell at `off`. */
+export function cellKeyOffset(off: number, leaf: boolean): number {
+  return off + (leaf ? LEAF_CELL_HEADER_BYTES : INTERNAL_CELL_HEADER_BYTES);
+}
+export function cellKeyLength(page: Uint8Array, off: number, leaf: boolean): number {
+  return leaf ? rd16(page, off + 1) : rd16(page, off + 4);
+}
+
+/** Child page at child index i (0..n; n is the rightmost child). */
+export function childAt(page: Uint8Array, c: number, i: number): PageId {
+  const n = rd16(page, c);
+  return i < n ? rd32(page, rd16(page, c + NODE_HEADER_BYTES + 2 * i)) : rd32(page, c + NODE_OFFSET.rightChild);
+}
+export function setChildAt(page: Uint8Array, c: number, i: number, id: PageId): void {
+  const n = rd16(page, c);
+  if (i < n) wr32(page, rd16(page, c + NODE_HEADER_BYTES + 2 * i), id);
+  else wr32(page, c + NODE_OFFSET.rightChild, id);
+}
+
+/** Write a leaf cell into dst at 0; returns its size. `overflowPage` ≠ 0 means the value overflows. */
+export function buildLeafCell(dst: Uint8Array, key: Uint8Array, value: Uint8Array, overflowPage: PageId): number {
+  const k = key.length;
+  dst[0] = overflowPage !== 0 ? CELL_FLAG_OVERFLOW : 0;
+  wr16(dst, 1, k);
+  wr32(dst, 3, value.length);
+  dst.set(key, LEAF_CELL_HEADER_BYTES);
+  if (overflowPage !== 0) {
+    wr32(dst, LEAF_CELL_HEADER_BYTES + k, overflowPage);
+    return LEAF_CELL_HEADER_BYTES + k + OVERFLOW_REF_BYTES;
+  }
+  dst.set(value, LEAF_CELL_HEADER_BYTES + k);
+  return LEAF_CELL_HEADER_BYTES + k + value.length;
+}
+
+/** Write an internal cell (child, key bytes src[keyOff, keyOff+keyLen)) into dst at 0; returns its size. */
+export function buildInternalCell(dst: Uint8Array, child: PageId, src: Uint8Array, keyOff: number, keyLen: number): number {
+  wr32(dst, 0, child);
+  wr16(dst, 4, keyLen);
+  dst.set(src.subarray(keyOff, keyOff + keyLen), INTERNAL_CELL_HEADER_BYTES);
+  return INTERNAL_CELL_HEADER_BYTES + keyLen;
+}
+
+// ── comparison and search ────────────────────────────────────────────────────
+
+/** Compare `key` with `len` bytes of `page` at `off`, in place. */
+export function compareKeyAt(key: Uint8Array, page: Uint8Array, off: number, len: number): number {
+  const kl = key.length;
+  const m = kl < len ? kl : len;
+  for (let i = 0; i < m; i++) {
+    const d = key[i]! - page[off + i]!;
+    if (d !== 0) return d;
+  }
+  return kl - len;
+}
+
+/** Compare two byte ranges, in place. */
+export function compareRanges(a: Uint8Array, ao: number, al: number, b: Uint8Array, bo: number, bl: number): number {
+  const m = al < bl ? al : bl;
+  for (let i = 0; i < m; i++) {
+    const d = a[ao + i]! - b[bo + i]!;
+    if (d !== 0) return d;
+  }
+  return al - bl;
+}
+
+function badPointer(pageId: PageId, tree: string, index: number, off: number): CorruptionError {
+  return new CorruptionError(`B+tree ${tree}: page ${pageId} has a bad pointer ${off} for cell ${index}`, {
+    pageNumber: pageId,
+    tree,
+    cellIndex: index,
+    cellOffset: off,
+  });
+}
+
+/** Compare `key` with the key of cell i; a pointer outside [lowest, E) throws CorruptionError. */
+function probe(page: Uint8Array, c: number, e: number, lowest: number, key: Uint8Array, i: number, hdr: number, lenAt: number, pageId: PageId, tree: string): number {
+  const off = (page[c + NODE_HEADER_BYTES + 2 * i]! << 8) | page[c + NODE_HEADER_BYTES + 2 * i + 1]!;
+  const kl = (page[off + lenAt]! << 8) | page[off + lenAt + 1]!;
+  if (off < lowest || off + hdr + kl > e) throw badPointer(pageId, tree, i, off);
+  return compareKeyAt(key, page, off + hdr, kl);
+}
+
+/** Big-endian value of the 6 bytes at `at` (bytes past `end` count as 0). */
+function window6(buf: Uint8Array, at: number, end: number): number {
+  let v = 0;
+  for (let j = 0; j < 6; j++) v = v * 256 + (at + j < end ? buf[at + j]! : 0);
+  return v;
+}
+
+/**
+ * Interpolate where `key` falls among n slots, given bounds lowKey ≤ key < highKey (each a
+ * byte range of some buffer): compare the 6 bytes after the bounds' common prefix. Exact for
+ * dense integer keys; any answer is only where a search starts galloping, so skewed keys stay
+ * correct. Returns a slot in [0, n), or −1 when the bounds give no spread.
+ */
+export function interpolate(
+  lowBuf: Uint8Array,
+  lowOff: number,
+  lowLen: number,
+  highBuf: Uint8Array,
+  highOff: number,
+  highLen: number,
+  key: Uint8Array,
+  n: number,
+): number {
+  const m = lowLen < highLen ? lowLen : highLen;
+  let p = 0;
+  while (p < m && lowBuf[lowOff + p] === highBuf[highOff + p]) p++;
+  const lo = window6(lowBuf, lowOff + p, lowOff + lowLen);
+  const hi = window6(highBuf, highOff + p, highOff + highLen);
+  if (hi <= lo) return -1;
+  const est = Math.floor(((window6(key, p, key.length) - lo) * n) / (hi - lo));
+  return est < 0 ? 0 : est >= n ? n - 1 : est;
+}
+
+/** Interpolate from a node's own first and last keys (no fences known): a slot in [1, n−2]. */
+function estimateFromEnds(page: Uint8Array, c: number, key: Uint8Array, n: number, hdr: number, lenAt: number): number {
+  const o0 = (page[c + NODE_HEADER_BYTES]! << 8) | page[c + NODE_HEADER_BYTES + 1]!;
+  const oL = (page[c + NODE_HEADER_BYTES + 2 * (n - 1)]! << 8) | page[c + NODE_HEADER_BYTES + 2 * (n - 1) + 1]!;
+  const l0 = (page[o0 + lenAt]! << 8) | page[o0 + lenAt + 1]!;
+  const lL = (page[oL + lenAt]! << 8) | page[oL + lenAt + 1]!;
+  const est = interpolate(page, o0 + hdr, l0, page, oL + hdr, lL, key, n - 2);
+  return est < 0 ? n >>> 1 : est + 1;
+}
+
+/**
+ * First index i in [0, n) whose key compares after `key` (or equal, when `orEqual`); n if
+ * none. Returns ~i instead when cell i equals `key` and `orEqual` (a leaf hit).
+ *
+ * A plain bisection touches ~log2(n) cache lines scattered over the page. Instead: start at
+ * `estimate` (interpolated by the caller from the separators around this node, which are in
+ * cache already) or, without one, interpolate from the node's first and last keys; gallop
+ * from there to a bracket and bisect it. Dense or uniform keys cost a few neighbouring lines;
+ * skewed keys at most about twice the probes of a bisection.
+ */
+function searchNode(
+  page: Uint8Array,
+  c: number,
+  e: number,
+  key: Uint8Array,
+  hdr: number,
+  lenAt: number,
+  orEqual: boolean,
+  pageId: PageId,
+  tree: string,
+  estimate: number,
+): number {
+  const n = (page[c]! << 8) | page[c + 1]!;
+  const lowest = c + NODE_HEADER_BYTES + 2 * n;
+  // The answer lies in [lo, hi + 1].
+  let lo = 0;
+  let hi = n - 1;
+  let est = estimate < n ? estimate : n - 1;
+  if (est < 0 && n >= 16) {
+    const first = probe(page, c, e, lowest, key, 0, hdr, lenAt, pageId, tree);
+    if (first < 0) return 0;
+    if (first === 0 && orEqual) return ~0;
+    const last = probe(page, c, e, lowest, key, n - 1, hdr, lenAt, pageId, tree);
+    if (last > 0 || (last === 0 && !orEqual)) return n;
+    if (last === 0) return ~(n - 1);
+    lo = 1;
+    hi = n - 2;
+    est = estimateFromEnds(page, c, key, n, hdr, lenAt);
+  }
+  if (est >= 0) {
+    const r = probe(page, c, e, lowest, key, est, hdr, lenAt, pageId, tree);
+    if (r === 0 && orEqual) return ~est;
+    if (r >= 0) {
+      // Cell est sorts before the answer (a hit returned above): gallop right.
+      let newLo = est + 1;
+      for (let step = 1; ; step <<= 1) {
+        const j = est + step;
+        if (j > hi) break;
+        const rj = probe(page, c, e, lowest, key, j, hdr, lenAt, pageId, tree);
+        if (rj === 0 && orEqual) return ~j;
+        if (rj < 0) {
+          hi = j - 1;
+          break;
+        }
+        newLo = j + 1;
+      }
+      lo = newLo;
+    } else {
+      // Cell est sorts after the answer: gallop left.
+      let newHi = est - 1;
+      for (let step = 1; ; step <<= 1) {
+        const j = est - step;
+        if (j < lo) break;
+        const rj = probe(page, c, e, lowest, key, j, hdr, lenAt, pageId, tree);
+        if (rj === 0 && orEqual) return ~j;
+        if (rj >= 0) {
+          lo = j + 1;
+          break;
+        }
+        newHi = j - 1;
+      }
+      hi = newHi;
+    }
+  }
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const r = probe(page, c, e, lowest, key, mid, hdr, lenAt, pageId, tree);
+    if (r > 0 || (r === 0 && !orEqual)) lo = mid + 1;
+    else if (r < 0) hi = mid - 1;
+    else return ~mid;
+  }
+  return lo;
+}
+
+/**
+ * Search of a leaf: the index of `key` when present (≥ 0), else ~(insertion index).
+ * `estimate` (optional, −1 = none) is where to start (see searchNode). Each probed pointer
+ * is range-checked; a bad one throws CorruptionError naming the page.
+ */
+export function leafSearch(page: Uint8Array, c: number, e: number, key: Uint8Array, pageId: PageId, tree: string, estimate = -1): number {
+  // searchNode gives ~i for a hit and the insertion index otherwise: the inverse encoding.
+  return ~searchNode(page, c, e, key, LEAF_CELL_HEADER_BYTES, 1, true, pageId, tree, estimate);
+}
+
+/** Search of an internal node: the child index (0..n) whose subtree may hold `key`. */
+export function internalSearch(page: Uint8Array, c: number, e: number, key: Uint8Array, pageId: PageId, tree: string, estimate = -1): number {
+  return searchNode(page, c, e, key, INTERNAL_CELL_HEADER_BYTES, 4, false, pageId, tree, estimate);
+}
+
+/**
+ * Cheap structural check done on every node page read (invariant N1 and the type byte).
+ * Throws CorruptionError naming the page; returns true for a leaf, false for an internal node.
+ */
+export function checkNodePage(page: Uint8Array, c: number, e: number, pageId: PageId, tree: string): boolean {
+  const type = page[0];
+  if (type !== LEAF && type !== INTERNAL) {
+    throw new CorruptionError(`B+tree ${tree}: page ${pageId} has page type ${type}, expected a B+tree node`, {
+      pageNumber: pageId,
+      tree,
+      pageType: type,
+    });
+  }
+  const n = rd16(page, c);
+  const start = rd16(page, c + 2);
+  if (c + NODE_HEADER_BYTES + 2 * n > start || start > e || rd16(page, c + 4) > e - start) {
+    throw new CorruptionError(`B+tree ${tree}: page ${pageId} has a bad node header (cells ${n}, content start ${start})`, {
+      pageNumber: pageId,
+      tree,
+      cellCount: n,
+      cellContentStart: start,
+    });
+  }
+  return type === LEAF;
+}
+
+// ── updates ──────────────────────────────────────────────────────────────────
+
+let scratch = new Uint8Array(65536);
+
+/** Repack the cells against E, keeping pointer order; holes disappear. */
+export function defragmentNode(page: Uint8Array, c: number, e: number, leaf: boolean): void {
+  if (scratch.length < page.length) scratch = new Uint8Array(page.length);
+  const s = scratch;
+  s.set(page.subarray(0, e));
+  const n = rd16(page, c);
+  let start = e;
+  for (let i = 0; i < n; i++) {
+    const ptr = c + NODE_HEADER_BYTES + 2 * i;
+    const off = rd16(s, ptr);
+    const size = cellSize(s, off, leaf);
+    start -= size;
+    page.set(s.subarray(off, off + size), start);
+    wr16(page, ptr, start);
+  }
+  wr16(page, c + 2, start);
+  wr16(page, c + 4, 0);
+}
+
+/**
+ * Insert `len` bytes of `src` (from srcOff) as cell `index`. Returns false, changing nothing,
+ * when the node lacks room even after defragmenting.
+ */
+export function insertCell(page: Uint8Array, c: number, e: number, index: number, src: Uint8Array, srcOff: number, len: number, leaf: boolean): boolean {
+  const n = rd16(page, c);
+  const ptrEnd = c + NODE_HEADER_BYTES + 2 * n;
+  let start = rd16(page, c + 2);
+  if (start - ptrEnd < len + CELL_POINTER_BYTES) {
+    if (start - ptrEnd + rd16(page, c + 4) < len + CELL_POINTER_BYTES) return false;
+    defragmentNode(page, c, e, leaf);
+    start = rd16(page, c + 2);
+  }
+  start -= len;
+  if (srcOff === 0 && len === src.length) page.set(src, start);
+  else page.set(src.subarray(srcOff, srcOff + len), start);
+  const at = c + NODE_HEADER_BYTES + 2 * index;
+  page.copyWithin(at + 2, at, ptrEnd);
+  wr16(page, at, start);
+  wr16(page, c, n + 1);
+  wr16(page, c + 2, start);
+  wr16(page, c + 6, index + 1);
+  return true;
+}
+
+/** Remove cells [from, to); their bytes become holes (or give back the gap when at the start). */
+export function removeCells(page: Uint8Array, c: number, e: number, from: number, to: number, leaf: boolean): void {
+  const n = rd16(page, c);
+  if (to <= from) return;
+  wr16(page, c + 6, 0);
+  if (from === 0 && to === n) {
+    wr16(page, c, 0);
+    wr16(page, c + 2, e);
+    wr16(page, c + 4, 0);
+    return;
+  }
+  let start = rd16(page, c + 2);
+  let holes = rd16(page, c + 4);
+  for (let i = from; i < to; i++) {
+    const off = rd16(page, c + NODE_HEADER_BYTES + 2 * i);
+    holes += cellSize(page, off, leaf);
+  }
+  // A removed cell right at the content start gives its bytes back to the gap (one pass:
+  // cheap, and the holes it misses are reclaimed by the next defragment).
+  for (let i = from; i < to; i++) {
+    const off = rd16(page, c + NODE_HEADER_BYTES + 2 * i);
+    if (off === start) {
+      const size = cellSize(page, off, leaf);
+      start += size;
+      holes -= size;
+    }
+  }
+  const ptrFrom = c + NODE_HEADER_BYTES + 2 * from;
+  page.copyWithin(ptrFrom, c + NODE_HEADER_BYTES + 2 * to, c + NODE_HEADER_BYTES + 2 * n);
+  wr16(page, c, n - (to - from));
+  wr16(page, c + 2, start);
+  wr16(page, c + 4, holes);
+}
