@@ -83,6 +83,13 @@ export function splitInput(text: string): SplitResult {
 
 /** True when `text` holds nothing but complete units (Enter may submit it). */
 export function isCompleteInput(text: string): boolean {
-  const { units, rest } = splitInput(text.endsWith('\n') || text.trimStart().startsWith(':') ? `${text}\n` : text);
-  return units.length > 0 && rest.trim() === '';
+  // A ':command' is a whole line even without its newline; a trailing comment after the
+  // last ';' is not an unfinished statement.
+  const { units, rest } = splitInput(`${text}\n`);
+  return units.length > 0 && isOnlyComments(rest);
+}
+
+/** True when `text` is blank or holds only comments. */
+export function isOnlyComments(text: string): boolean {
+  return text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/\/\/[^\n]*/g, '').trim() === '';
 }

@@ -32,5 +32,9 @@ describe('splitInput', () => {
     expect(isCompleteInput(':help')).toBe(true);
     expect(isCompleteInput("RETURN ';")).toBe(false);
     expect(isCompleteInput('')).toBe(false);
+    expect(isCompleteInput('RETURN 1; // note')).toBe(true);
+    expect(isCompleteInput('RETURN 1; /* note */')).toBe(true);
+    expect(isCompleteInput('RETURN 1;\n:quit')).toBe(true);
+    expect(isCompleteInput('RETURN 1; /* open')).toBe(false);
   });
 });
