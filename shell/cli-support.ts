@@ -23,8 +23,11 @@ export const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr
  * open exits 3 (DESIGN.md §7); the message names the file and the cause.
  */
 export function openForCommand(path: string, options: OpenOptions = {}): Database {
+  // A one-shot command's stderr carries problems, not open/checkpoint/close lines: log at
+  // warn unless a level was asked for (option or OMBRA_LOG_LEVEL).
+  const logLevel = options.logLevel ?? (process.env.OMBRA_LOG_LEVEL ? undefined : 'warn');
   try {
-    return Database.open(path, { create: false, ...options });
+    return Database.open(path, { create: false, ...options, logLevel });
   } catch (error) {
     const e = toOmbraError(error);
     if (e.exitCode === EXIT.cannotOpen) throw e;

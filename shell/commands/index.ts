@@ -4,7 +4,16 @@
 import type { Command } from 'commander';
 import type { CliIo } from '../cli-support.js';
 import { registerCheckpoint } from './checkpoint.js';
+import { registerBackup } from './backup.js';
+import { registerBackups } from './backups.js';
+import { registerCompact } from './compact.js';
+import { registerInfo } from './info.js';
+import { registerRestore } from './restore.js';
+import { registerVerify } from './verify.js';
+import { registerConfig } from './config.js';
+import { registerHealth } from './health.js';
+import { registerMetrics } from './metrics.js';
 
 export type RegisterCommand = (program: Command, io: CliIo, setExit: (code: number) => void) => void;
 
-export const COMMANDS: RegisterCommand[] = [registerCheckpoint];
+export const COMMANDS: RegisterCommand[] = [registerCheckpoint, registerCompact, registerBackup, registerBackups, registerRestore, registerVerify, registerInfo, registerHealth, registerMetrics, registerConfig];

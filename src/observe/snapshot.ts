@@ -1,5 +1,5 @@
 // The metrics snapshot: everything the dashboard, `:stats`, `ombra info` and the exporters
-// show, taken at one moment. The engine produces it (observe/metrics.ts); front ends render
+// show, taken at one moment. The engine produces it (observe/observer.ts); front ends render
 // it and compute nothing (CONVENTIONS, console: "components are pure functions of it").
 // Units are in the names; rates are per second over a sliding window.
 
@@ -26,12 +26,28 @@ export interface HealthReport {
   checkedAtMs: number;
 }
 
+/** Latency over the recent window (the last 30..60 s, observe/metrics.ts WINDOWS). */
 export interface LatencySummary {
+  /** Values in the window. */
   count: number;
   p50: number;
   p95: number;
   p99: number;
   max: number;
+}
+
+/**
+ * A cumulative latency histogram since open, as the exporters publish it (Prometheus
+ * `_bucket`/`_sum`/`_count`, StatsD means). Bounds are exact bucket boundaries (histogram.ts).
+ */
+export interface HistogramData {
+  count: number;
+  sumMs: number;
+  maxMs: number;
+  /** Inclusive upper bounds in ms (Prometheus `le`), ascending; +Inf is implied by `count`. */
+  boundsMs: number[];
+  /** Values ≤ each bound, cumulative, same length as boundsMs. */
+  cumulativeCounts: number[];
 }
 
 export interface AlertEntry {
@@ -62,6 +78,8 @@ export interface MetricsSnapshot {
     nodes: number;
     relationships: number;
     lastLsn: string;
+    /** When the ops layer last recorded a finished backup (ms since the epoch), null when none. */
+    lastBackupAtMs?: number | null;
   };
   transactions: {
     committedTotal: number;
@@ -69,11 +87,20 @@ export interface MetricsSnapshot {
     committedPerSecond: number;
     readsPerSecond: number;
     writesPerSecond: number;
+    rolledBackPerSecond?: number;
+    /** Read statements and API reads since open. */
+    readsTotal?: number;
+    /** Entities written since open (recordWrites). */
+    writesTotal?: number;
     /** One value per second, oldest first (the dashboard's sparklines), up to historySeconds long. */
     history: { committedPerSecond: number[]; readsPerSecond: number[]; writesPerSecond: number[] };
   };
   commitLatencyMs: LatencySummary;
   queryLatencyMs: LatencySummary;
+  /** WAL fdatasync durations. */
+  syncLatencyMs?: LatencySummary;
+  /** Cumulative histograms since open (exporters); absent in snapshots built elsewhere. */
+  histograms?: { commitLatencyMs: HistogramData; queryLatencyMs: HistogramData; syncLatencyMs: HistogramData };
   wal: {
     fileBytes: number;
     logBytes: number;
@@ -105,7 +132,13 @@ export interface MetricsSnapshot {
     diskFreeBytes: number | null;
   };
   circuitBreaker: { open: boolean; consecutiveFailures: number; threshold: number };
-  jobs: { running: JobInfo[]; recent: JobInfo[] };
+  jobs: {
+    running: JobInfo[];
+    recent: JobInfo[];
+    /** Jobs that ended since open, by final state. */
+    endedTotal?: { succeeded: number; failed: number; cancelled: number };
+  };
   health: HealthReport;
+  /** Recent warn/error/fatal log entries, oldest first (at most 50). */
   alerts: AlertEntry[];
 }

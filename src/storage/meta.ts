@@ -82,6 +82,8 @@ export const COUNTER = {
   RELATIONSHIP_COUNT: 3,
   NEXT_CATALOG_ID: 4,
   NEXT_INDEX_ID: 5,
+  /** Bumped by every index create and drop (graph/shared.ts: key of the schema cache). */
+  SCHEMA_VERSION: 6,
   FIRST_SPARE: 16,
 } as const;
 
@@ -101,8 +103,16 @@ export interface MetaFields {
   checkpointLsn: Lsn;
 }
 
+// One DataView per meta page image, kept while the image lives: every B+tree descent reads a
+// root slot, and allocating a view per read dominated those reads.
+const views = new WeakMap<Uint8Array, DataView>();
 function dv(page: Uint8Array): DataView {
-  return new DataView(page.buffer, page.byteOffset, page.byteLength);
+  let view = views.get(page);
+  if (view === undefined) {
+    view = new DataView(page.buffer, page.byteOffset, page.byteLength);
+    views.set(page, view);
+  }
+  return view;
 }
 
 /** A fresh meta page image for a new database (not yet sealed). */

@@ -22,6 +22,26 @@
 //       every transaction begun before is invalidated (transaction.ts T4). The database stays
 //       usable and nothing durable is lost.
 //  (R5) The meta page is pinned in the cache: every transaction starts by reading it.
+//  (R6) When a WAL archive is attached (attachLogArchive, ops/wal-archive.ts), no generation
+//       of the log is discarded (restart / truncate) before the archive holds every committed
+//       transaction of it. If archiving fails the log does not restart: it keeps growing (up
+//       to WAL_FULL) and the error goes to onBackgroundError, so PITR never silently loses a
+//       transaction (PostgreSQL keeps unarchived WAL segments for the same reason).
+//       Failpoint 'pager.afterArchive' sits between archiving and the restart.
+//  (R7) The database file is only replaced (swapDatabaseFile, compaction) while the caller
+//       holds the writer, no reader is open, every frame is backfilled and the WAL file is
+//       truncated to zero bytes and synced: an old log can never be replayed onto a new file.
+//
+// FILE SWAP PROTOCOL (swapDatabaseFile; the replacement is complete and synced; sync barriers ══)
+//   1. copy every committed frame into the old file (checkpoint protocol steps 1–5, its failpoints)
+//   2. archive the generation (R6), truncate the WAL to 0 bytes ══ sync    'wal.beforeTruncateSync'
+//                                                                         'swap.afterWalTruncate'
+//   3. rename the replacement over the database file                      'swap.beforeDirSync'
+//      ══ fsync the directory                                             'swap.afterDirSync'
+//   4. reopen the file, drop the cache, read the new meta page (same database id and page size)
+//   A crash before the rename reaches the disk leaves the old file with its WAL (intact, or
+//   after 2 empty: every frame is in the file by then); after it, the new file with an empty
+//   WAL. A failure after 3 marks the pager broken (reopen). Compaction drives this (ops/compact.ts).
 
 import { dirname } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
@@ -44,6 +64,17 @@ export interface PageCodec {
   encode(page: Uint8Array, pageId: PageId): Uint8Array;
   /** Plain form of a verified stored page. */
   decode(page: Uint8Array, pageId: PageId): Uint8Array;
+}
+
+/**
+ * The WAL archive plugs in here (ops/wal-archive.ts); storage does not depend on ops/.
+ * Invariant R6.
+ */
+export interface LogArchive {
+  /** Make every committed transaction of the current generation durable in the archive, or throw. */
+  archiveBeforeRestart(): void;
+  /** Called after each checkpoint: a chance to archive durable frames early (keeps the lag low). */
+  afterCheckpoint?(): void;
 }
 
 /** Observability plugs in here; the storage layer does not depend on observe/. */
@@ -121,6 +152,9 @@ export class Pager implements PagerCore {
   private lastCheckpointLsn: Lsn;
   private checkpointsDone = 0;
   private checkpointRunning: Promise<CheckpointReport> | null = null;
+  private archive: LogArchive | null = null;
+  /** Why the writer is held (holdWriter), for the error a second writer gets. */
+  private writerPurpose: string | null = null;
   private copying = false;
   private committedCount = 0;
   private rolledBackCount = 0;
@@ -136,7 +170,7 @@ export class Pager implements PagerCore {
   private constructor(
     private readonly fs: FileSystem,
     readonly path: string,
-    private readonly dbFile: FileHandle,
+    private dbFile: FileHandle,
     private readonly lock: DatabaseLock | null,
     pageSizeBytes: number,
     config: OmbraConfig,
@@ -234,6 +268,9 @@ export class Pager implements PagerCore {
     this.assertOpen();
     if (this.readOnly) throw new StorageError('READ_ONLY', `${this.path} is open read-only`, { file: this.path });
     if (this.writer !== null) {
+      if (this.writerPurpose !== null) {
+        throw new TransactionError('TRANSACTION_STATE', `writes are held: ${this.writerPurpose}; retry in a moment`, { heldBy: this.writerPurpose });
+      }
       throw new TransactionError('TRANSACTION_STATE', 'another write transaction is open (ombra has one writer at a time)', {});
     }
     const sequence = this.wal.committedSequence;
@@ -244,6 +281,16 @@ export class Pager implements PagerCore {
 
   get writerActive(): boolean {
     return this.writer !== null;
+  }
+
+  /**
+   * The write transaction, taken to hold other writers off (compaction's swap). A second
+   * beginWrite() gets TRANSACTION_STATE naming `purpose`. Roll it back to release.
+   */
+  holdWriter(purpose: string): WriteTransaction {
+    const txn = this.beginWrite();
+    this.writerPurpose = purpose;
+    return txn;
   }
 
   readAt(pageId: PageId, sequence: number): Uint8Array {
@@ -298,7 +345,10 @@ export class Pager implements PagerCore {
   }
 
   endWrite(txn: WriteTransaction, committed: boolean): void {
-    if (this.writer === txn) this.writer = null;
+    if (this.writer === txn) {
+      this.writer = null;
+      this.writerPurpose = null;
+    }
     if (!committed) {
       this.rolledBackCount++;
       this.hooks.onRollback?.();
@@ -419,9 +469,7 @@ export class Pager implements PagerCore {
     }
     const complete = this.backfilled === this.wal.committedSequence;
     if (waitForAll && complete && this.wal.frameCount > 0 && this.writer === null) {
-      if (mode === 'truncate') this.wal.truncate();
-      else if (mode === 'restart') this.wal.restart();
-      restarted = mode === 'truncate' || mode === 'restart';
+      if (mode === 'truncate' || mode === 'restart') restarted = this.restartLog(mode, false);
     } else if (mode === 'truncate' && complete && this.wal.frameCount === 0 && this.writer === null) {
       this.wal.truncate();
       restarted = true;
@@ -441,6 +489,13 @@ export class Pager implements PagerCore {
     };
     this.checkpointsDone++;
     this.hooks.onCheckpoint?.(report);
+    if (this.archive?.afterCheckpoint) {
+      try {
+        this.archive.afterCheckpoint();
+      } catch (error) {
+        this.hooks.onBackgroundError?.(error);
+      }
+    }
     return report;
   }
 
@@ -529,7 +584,28 @@ export class Pager implements PagerCore {
 
   /** Invariant R3. */
   private maybeRestartLog(): void {
-    if (this.wal.frameCount > 0 && this.backfilled >= this.wal.committedSequence && !this.copying) this.wal.restart();
+    if (this.wal.frameCount > 0 && this.backfilled >= this.wal.committedSequence && !this.copying) this.restartLog('restart', false);
+  }
+
+  /**
+   * Invariant R6: hand the generation to the archive, then restart (or truncate) the log.
+   * When archiving fails: `required` rethrows, else the log is kept, the error reported, and
+   * false returned.
+   */
+  private restartLog(mode: 'restart' | 'truncate', required: boolean): boolean {
+    if (this.archive !== null && this.wal.frameCount > 0) {
+      try {
+        this.archive.archiveBeforeRestart();
+      } catch (error) {
+        if (required) throw error;
+        this.hooks.onBackgroundError?.(error);
+        return false;
+      }
+      failpoint('pager.afterArchive');
+    }
+    if (mode === 'truncate') this.wal.truncate();
+    else this.wal.restart();
+    return true;
   }
 
   /**
@@ -668,6 +744,120 @@ export class Pager implements PagerCore {
     return this.wal.commits;
   }
 
+  /** Sequence of the newest commit whose frames are synced (W2). */
+  get durableSequence(): number {
+    return this.wal.durableSequence;
+  }
+
+  /** Frame sequences ≤ this belong to earlier generations of the log (no longer readable). */
+  get walGenerationBase(): number {
+    return this.wal.generationBase;
+  }
+
+  /** The stored image of WAL frame `sequence` of the current generation, verified (archive, verify). */
+  readCommittedFrame(sequence: number): Uint8Array {
+    this.assertOpen();
+    return this.wal.readFrame(sequence);
+  }
+
+  /** Resolves once the commit at `sequence` is durable (backups only copy durable commits). */
+  whenDurable(sequence: number): Promise<void> {
+    this.assertOpen();
+    return this.wal.requestSync(sequence);
+  }
+
+  /** The page codec (encryption at rest) or null: compaction writes pages in their stored form. */
+  get pageCodec(): PageCodec | null {
+    return this.codec;
+  }
+
+  /** Attach (or detach, with null) the WAL archive (invariant R6). */
+  attachLogArchive(archive: LogArchive | null): void {
+    this.archive = archive;
+  }
+
+  // ── file swap (compaction) ──────────────────────────────────────────────
+
+  /**
+   * Wait until the file can be swapped (R7): no checkpoint running, every commit synced, no
+   * reader open. The caller holds the writer (`guard`), so nothing new starts meanwhile
+   * except readers, which are waited out. Throws CHECKPOINT_BUSY after `timeoutMs`.
+   */
+  async waitForSwap(guard: WriteTransaction, timeoutMs: number = this.busyTimeoutMs): Promise<void> {
+    this.assertOpen();
+    if (guard !== this.writer) throw new TransactionError('TRANSACTION_STATE', 'waitForSwap needs the caller to hold the writer');
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      while (this.checkpointRunning !== null) await this.checkpointRunning.catch(() => undefined);
+      await this.wal.drainSyncs();
+      if (this.checkpointRunning === null && this.readers.size === 0 && this.wal.durableSequence === this.wal.committedSequence) return;
+      if (Date.now() >= deadline) {
+        throw new StorageError('CHECKPOINT_BUSY', `the database file cannot be swapped: ${this.readers.size} reader(s) still open after ${timeoutMs} ms`, {
+          readers: this.readers.size,
+          timeoutMs,
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /**
+   * FILE SWAP PROTOCOL (header; invariant R7). `replacementPath` is a complete, synced database
+   * file with the same database id and page size, in the same directory. Synchronous: no
+   * reader or writer can start while it runs. Call waitForSwap() first.
+   */
+  swapDatabaseFile(guard: WriteTransaction, replacementPath: string): void {
+    this.assertOpen();
+    if (guard !== this.writer) throw new TransactionError('TRANSACTION_STATE', 'swapDatabaseFile needs the caller to hold the writer');
+    if (this.readers.size > 0 || this.copying || this.checkpointRunning !== null || this.wal.durableSequence !== this.wal.committedSequence) {
+      throw new StorageError('INTERNAL', 'swapDatabaseFile called while readers, a checkpoint or a sync are in flight (call waitForSwap first)', {
+        file: this.path,
+      });
+    }
+    // 1. Backfill everything (K1 holds: no reader, every frame durable).
+    this.copyToDatabaseNow();
+    if (this.backfilled !== this.wal.committedSequence) {
+      throw new StorageError('INTERNAL', `swap: backfill stopped at ${this.backfilled} of ${this.wal.committedSequence}`, { file: this.path });
+    }
+    // 2. Retire the log: archived first (R6), then truncated to zero bytes and synced.
+    this.restartLog('truncate', true);
+    failpoint('swap.afterWalTruncate');
+    // 3. The rename is the commit point of the swap.
+    this.fs.rename(replacementPath, this.path);
+    try {
+      failpoint('swap.beforeDirSync');
+      this.fs.syncDirectory(dirname(this.path));
+      failpoint('swap.afterDirSync');
+      // 4. Adopt the new file.
+      const file = this.fs.open(this.path);
+      try {
+        const size = probePageSize(file, this.path);
+        if (size !== this.pageSizeBytes) throw new CorruptionError(`the replacement of ${this.path} has page size ${size}, not ${this.pageSizeBytes}`, { file: this.path });
+        const first = new Uint8Array(this.pageSizeBytes);
+        file.read(first, 0, this.pageSizeBytes, 0);
+        verifyPage(first, 0, this.path);
+        const fields = meta.readMeta(first, this.path);
+        if (fields.databaseId !== this.databaseId) {
+          throw new CorruptionError(`the replacement of ${this.path} belongs to database ${fields.databaseId}, not ${this.databaseId}`, { file: this.path });
+        }
+        this.lastCheckpointAtMs = fields.checkpointedAtMs;
+        this.lastCheckpointLsn = fields.checkpointLsn;
+      } catch (error) {
+        file.close();
+        throw error;
+      }
+      const old = this.dbFile;
+      this.dbFile = file;
+      this.cache.clear();
+      old.close();
+    } catch (error) {
+      // The new file is in place but this pager still describes the old one: refuse all work.
+      this.broken = error;
+      this.reportIo(error);
+      throw error;
+    }
+  }
+
   /** The free list as of a transaction's snapshot (check and analysis). */
   freePages(txn: ReadTransaction | WriteTransaction): { trunks: PageId[]; leaves: PageId[] } {
     return listFreePages((id) => txn.read(id), txn.meta, this.pageSizeBytes);
@@ -677,6 +867,43 @@ export class Pager implements PagerCore {
   readStoredPage(pageId: PageId, sequence: number): Uint8Array {
     const version = this.wal.versionAt(pageId, sequence);
     return version > 0 ? this.wal.readFrame(version) : this.readDbPage(pageId);
+  }
+
+  /**
+   * The stored images of pages `first`..`first + count − 1` as of `sequence`, into `out`
+   * (count × page size bytes), for backup and verify: one positioned read of the database file
+   * for the whole run, then every page with a WAL version at `sequence` replaced by its frame.
+   * Each page is verified (P1) unless `skip(pageId)` (free-list leaves, content-free); the
+   * problems are returned, one per bad page, and the bad images left as read. Cost: one read
+   * of the run plus one per WAL version, where readStoredPage costs one read per page.
+   */
+  readStoredPages(first: PageId, count: number, sequence: number, out: Uint8Array, skip?: (pageId: PageId) => boolean): { pageId: PageId; error: CorruptionError }[] {
+    this.assertOpen();
+    const ps = this.pageSizeBytes;
+    const read = this.dbFile.read(out, 0, count * ps, first * ps);
+    if (read < count * ps) out.fill(0, Math.max(0, read), count * ps);
+    const problems: { pageId: PageId; error: CorruptionError }[] = [];
+    for (let i = 0; i < count; i++) {
+      const pageId = first + i;
+      if (skip?.(pageId)) continue;
+      const page = out.subarray(i * ps, (i + 1) * ps);
+      try {
+        const version = this.wal.versionAt(pageId, sequence);
+        if (version > 0) {
+          page.set(this.wal.readFrame(version));
+          continue;
+        }
+        if ((i + 1) * ps > read) {
+          throw new CorruptionError(`page ${pageId} of ${this.path} is missing: the file ends at ${this.dbFile.size()} bytes`, { file: this.path, pageNumber: pageId });
+        }
+        verifyPage(page, pageId, this.path);
+        if (this.readOnly && pageId !== 0 && getPageLsn(page) > this.openedLsn) throw snapshotExpired(this.path);
+      } catch (error) {
+        if (!(error instanceof CorruptionError)) throw error;
+        problems.push({ pageId, error });
+      }
+    }
+    return problems;
   }
 
   /** Why a page's stored image is unusable, or null (fast verify). Reads the version a snapshot sees. */

@@ -1,0 +1,159 @@
+// Micro-benchmark of the graph store alone (no query layer) on the social-50k workload of
+// BENCHMARKS.md, on a real file in os.tmpdir(). Run: npx tsc -p . && node dist/bench/graph-micro.js
+// Options: --persons N (default 50000), --degree D (default 10), --cache PAGES (default 5000).
+// Prints one line per figure and a JSON summary line at the end.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { resolveConfig } from '../src/config.js';
+import { GraphReader } from '../src/graph/reader.js';
+import { GraphShared } from '../src/graph/shared.js';
+import { GraphWriter } from '../src/graph/writer.js';
+import { RealFileSystem } from '../src/storage/fs-real.js';
+import { Pager } from '../src/storage/pager.js';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+}
+
+const N = arg('persons', 50_000);
+const DEGREE = arg('degree', 10);
+const CACHE_PAGES = arg('cache', 5000);
+const BATCH = 10_000;
+
+/** mulberry32, the generator BENCHMARKS.md fixes (seed 42). */
+function rng(seed: number): () => number {
+  return () => {
+    seed |= 0;
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const r = rng(42);
+const persons = Array.from({ length: N }, (_, i) => ({ id: i, name: 'p' + i, age: 18 + Math.floor(r() * 60) }));
+const edges: [number, number][] = [];
+for (let i = 0; i < N * DEGREE; i++) edges.push([Math.floor(r() * N), Math.floor(Math.pow(r(), 2) * N)]);
+const lookups = Array.from({ length: 20_000 }, () => Math.floor(r() * N));
+
+const dir = mkdtempSync(join(tmpdir(), 'ombra-graph-micro-'));
+const path = join(dir, 'g.ombra');
+const pager = Pager.open({ fs: new RealFileSystem(), path, config: resolveConfig({ cacheSizePages: CACHE_PAGES }), lock: false });
+const shared = new GraphShared();
+const results: Record<string, number> = {};
+
+function report(name: string, value: number, unit: string): void {
+  results[name] = Math.round(value * 10) / 10;
+  console.log(`${name.padEnd(34)} ${value.toFixed(unit === 'ms' ? 2 : 0).padStart(12)} ${unit}`);
+}
+
+function time(body: () => void): number {
+  const t = performance.now();
+  body();
+  return performance.now() - t;
+}
+
+// ── load ─────────────────────────────────────────────────────────────────────
+{
+  const txn = pager.beginWrite();
+  new GraphWriter(txn, shared).createIndex({ label: 'Person', key: 'id', unique: true });
+  txn.commit();
+}
+const nodeIds = new Array<number>(N);
+const nodeMs = time(() => {
+  for (let i = 0; i < N; i += BATCH) {
+    const txn = pager.beginWrite();
+    const g = new GraphWriter(txn, shared);
+    for (const p of persons.slice(i, i + BATCH)) nodeIds[p.id] = g.createNode(['Person'], { id: BigInt(p.id), name: p.name, age: BigInt(p.age) });
+    txn.commit();
+  }
+});
+report('load_nodes_per_s', N / (nodeMs / 1000), '/s');
+
+const edgeMs = time(() => {
+  for (let i = 0; i < edges.length; i += BATCH) {
+    const txn = pager.beginWrite();
+    const g = new GraphWriter(txn, shared);
+    for (const [a, b] of edges.slice(i, i + BATCH)) g.createRelationship(nodeIds[a]!, 'KNOWS', nodeIds[b]!);
+    txn.commit();
+  }
+});
+report('load_edges_per_s', edges.length / (edgeMs / 1000), '/s');
+
+// ── reads (one snapshot for the batch, like a prepared statement in a read transaction) ─
+const txn = pager.beginRead();
+const g = new GraphReader(txn, shared);
+const KNOWS = ['KNOWS'];
+
+function lookup(reader: GraphReader, id: number): number {
+  let found = -1;
+  for (const n of reader.nodeIdsByProperty('Person', 'id', BigInt(id))) found = n;
+  return found;
+}
+
+for (let round = 0; round < 2; round++) {
+  // warm-up round first; the second round is reported
+  let sink = 0;
+  const pointMs = time(() => {
+    for (const id of lookups) {
+      const n = lookup(g, id);
+      sink += (g.nodeProperty(n, 'name') as string).length;
+    }
+  });
+  const perTxnMs = time(() => {
+    for (const id of lookups) {
+      const t = pager.beginRead();
+      const reader = new GraphReader(t, shared);
+      sink += (reader.nodeProperty(lookup(reader, id), 'name') as string).length;
+      t.end();
+    }
+  });
+  const hop1Ids = lookups.slice(0, 10_000);
+  const hop1ExpandMs = time(() => {
+    for (const id of hop1Ids) {
+      let c = 0;
+      for (const _ of g.expand(lookup(g, id), 'out', KNOWS)) c++;
+      sink += c;
+    }
+  });
+  const hop1DegreeMs = time(() => {
+    for (const id of hop1Ids) sink += g.degree(lookup(g, id), 'out', KNOWS);
+  });
+  const hop2Ids = lookups.slice(0, 1000);
+  const hop2Ms = time(() => {
+    for (const id of hop2Ids) {
+      const seen = new Set<number>();
+      for (const a of g.expand(lookup(g, id), 'out', KNOWS)) for (const b of g.expand(a.otherNodeId, 'out', KNOWS)) seen.add(b.otherNodeId);
+      sink += seen.size;
+    }
+  });
+  let avg = 0;
+  const scanMs = time(() => {
+    let sum = 0;
+    let count = 0;
+    for (const id of g.nodeIdsByLabel('Person')) {
+      sum += Number(g.nodeProperty(id, 'age') as bigint);
+      count++;
+    }
+    avg = sum / count;
+  });
+  if (round === 1) {
+    report('point_lookup_per_s', lookups.length / (pointMs / 1000), '/s');
+    report('point_lookup_txn_per_lookup_per_s', lookups.length / (perTxnMs / 1000), '/s');
+    report('hop1_count_expand_per_s', hop1Ids.length / (hop1ExpandMs / 1000), '/s');
+    report('hop1_count_degree_per_s', hop1Ids.length / (hop1DegreeMs / 1000), '/s');
+    report('hop2_distinct_per_s', hop2Ids.length / (hop2Ms / 1000), '/s');
+    report('scan_avg_ms', scanMs, 'ms');
+    console.log(`(avg age ${avg.toFixed(3)}, checksum ${sink})`);
+  }
+}
+txn.end();
+const stats = pager.stats();
+console.log(`pages ${stats.pageCount}, file ${(stats.fileSizeBytes / 1e6).toFixed(1)} MB, wal ${(stats.walFileBytes / 1e6).toFixed(1)} MB, cache hits ${stats.cache.hits} misses ${stats.cache.misses}`);
+console.log(JSON.stringify({ engine: 'ombra-graph-store', persons: N, relationships: edges.length, ...results }));
+await pager.close();
+rmSync(dir, { recursive: true, force: true });

@@ -1,0 +1,73 @@
+// The state of one execution of a compiled plan: the graph it reads (and writes), the
+// parameters, cancellation, limits, and the instantiated subquery operators.
+//
+// One ExecContext per execution; operators and compiled expressions receive it and keep no
+// per-execution state of their own outside the operator instances it owns.
+
+import { OmbraError } from '../../errors.js';
+import type { GraphReader } from '../../graph/reader.js';
+import type { FunctionContext } from '../runtime/function-types.js';
+import type { Value } from '../runtime/values.js';
+import { CancellationToken, CHECK_INTERVAL_ROWS } from './cancellation.js';
+import { EntityAccess } from './entity-access.js';
+import type { Mutations } from './mutations.js';
+import type { Operator } from './operator.js';
+
+const MASK = CHECK_INTERVAL_ROWS - 1;
+
+export interface ExecOptions {
+  readonly graph: GraphReader;
+  /** Set for statements that write (the graph is then a GraphWriter). */
+  readonly mutations: Mutations | null;
+  readonly params: Readonly<Record<string, Value>>;
+  readonly token: CancellationToken;
+  /** Rows one sort, aggregation, distinct, collect or eager buffer may hold (RESULT_TOO_LARGE beyond). */
+  readonly maxIntermediateRows: number;
+  /** rand(); default Math.random. */
+  readonly random?: () => number;
+}
+
+export class ExecContext {
+  readonly graph: GraphReader;
+  readonly entities: EntityAccess;
+  readonly mutations: Mutations | null;
+  readonly params: Readonly<Record<string, Value>>;
+  readonly token: CancellationToken;
+  readonly maxIntermediateRows: number;
+  readonly fn: FunctionContext;
+  /** Instantiated subquery plans, by subplan index (created on first use). */
+  readonly subplans: (Operator | undefined)[] = [];
+  private ticks = 0;
+
+  constructor(options: ExecOptions) {
+    this.graph = options.graph;
+    this.entities = new EntityAccess(options.graph);
+    this.mutations = options.mutations;
+    this.params = options.params;
+    this.token = options.token;
+    this.maxIntermediateRows = options.maxIntermediateRows;
+    this.fn = { reader: this.entities, statementTimeMs: Date.now(), random: options.random ?? Math.random };
+  }
+
+  /** Count one unit of work; every CHECK_INTERVAL_ROWS units, check for cancellation and timeout. */
+  tick(): void {
+    if ((++this.ticks & MASK) === 0) this.token.check();
+  }
+
+  /** The writer, or INTERNAL when a read-only execution reaches an update (a planner bug). */
+  get writes(): Mutations {
+    if (this.mutations === null) throw new OmbraError('INTERNAL', 'an updating operator ran in a read-only execution');
+    return this.mutations;
+  }
+
+  /** RESULT_TOO_LARGE once a buffer passes maxIntermediateRows. */
+  checkBuffered(rows: number, where: string): void {
+    if (rows > this.maxIntermediateRows) {
+      throw new OmbraError(
+        'RESULT_TOO_LARGE',
+        `${where} holds more than maxIntermediateRows (${this.maxIntermediateRows}) rows; narrow the query (WHERE, LIMIT) or raise maxIntermediateRows`,
+        { where, maxIntermediateRows: this.maxIntermediateRows },
+      );
+    }
+  }
+}

@@ -1,0 +1,401 @@
+// Expansion operators: Expand (one hop), VarExpand (`*min..max`, depth-first, relationship
+// uniqueness per path), ProjectEndpoints (a relationship bound earlier), ShortestPath
+// (breadth-first) and DegreeCount (count pushdown).
+//
+// Undirected patterns read both directions; a self-loop shows up once per direction in
+// GraphReader.expand(), and is taken once (its incoming copy is skipped), so
+// `MATCH (a)-[r]-(b)` matches a self-loop once, as in Neo4j.
+// Relationship uniqueness: within one MATCH no relationship is bound twice; the planner lists
+// the relationship (and relationship-list) slots each expansion must differ from.
+
+import type { Direction, Neighbour } from '../../../graph/types.js';
+import { equals } from '../../runtime/compare.js';
+import { operatorTypeError } from '../../runtime/runtime-errors.js';
+import { NodeRef, PathValue, RelationshipRef, type Value } from '../../runtime/values.js';
+import type { ExecContext } from '../context.js';
+import type { Evaluator, Operator, Row } from '../operator.js';
+
+function startNode(value: Value, what: string): NodeRef | null {
+  if (value === null) return null;
+  if (value instanceof NodeRef) return value;
+  throw operatorTypeError(`${what} (a node was expected)`, [value]);
+}
+
+function makeRelationship(n: Neighbour, from: number): RelationshipRef {
+  return n.direction === 'out' ? new RelationshipRef(n.relationshipId, n.type, from, n.otherNodeId) : new RelationshipRef(n.relationshipId, n.type, n.otherNodeId, from);
+}
+
+/** True when relationship `id` is one of those in `slots` / `listSlots` of the row. */
+function usedElsewhere(row: Row, id: number, slots: readonly number[], listSlots: readonly number[]): boolean {
+  for (let i = 0; i < slots.length; i++) {
+    const r = row[slots[i]!];
+    if (r instanceof RelationshipRef && r.id === id) return true;
+  }
+  for (let i = 0; i < listSlots.length; i++) {
+    const list = row[listSlots[i]!];
+    if (Array.isArray(list)) for (const r of list) if (r instanceof RelationshipRef && r.id === id) return true;
+  }
+  return false;
+}
+
+export interface ExpandSpec {
+  readonly from: number;
+  readonly relationship: number;
+  readonly to: number;
+  readonly direction: Direction;
+  /** undefined = any type. */
+  readonly types: readonly string[] | undefined;
+  readonly into: boolean;
+  readonly distinctFrom: readonly number[];
+  readonly distinctFromLists: readonly number[];
+}
+
+export class ExpandOp implements Operator {
+  private row: Row | null = null;
+  private fromId = -1;
+  private targetId = -1;
+  private neighbours: Iterator<Neighbour> | null = null;
+
+  constructor(
+    private readonly ctx: ExecContext,
+    private readonly input: Operator,
+    private readonly spec: ExpandSpec,
+  ) {}
+
+  reset(argument: Row): void {
+    this.neighbours?.return?.();
+    this.neighbours = null;
+    this.row = null;
+    this.input.reset(argument);
+  }
+
+  next(): Row | null {
+    const { ctx, spec } = this;
+    for (;;) {
+      if (this.neighbours !== null) {
+        const step = this.neighbours.next();
+        if (step.done) {
+          this.neighbours = null;
+          continue;
+        }
+        ctx.tick();
+        const n = step.value;
+        const row = this.row!;
+        if (spec.direction === 'both' && n.direction === 'in' && n.otherNodeId === this.fromId) continue;
+        if (spec.into && n.otherNodeId !== this.targetId) continue;
+        if ((spec.distinctFrom.length > 0 || spec.distinctFromLists.length > 0) && usedElsewhere(row, n.relationshipId, spec.distinctFrom, spec.distinctFromLists)) continue;
+        row[spec.relationship] = makeRelationship(n, this.fromId);
+        if (!spec.into) row[spec.to] = new NodeRef(n.otherNodeId);
+        return row;
+      }
+      const row = this.input.next();
+      if (row === null) return null;
+      const from = startNode(row[spec.from] ?? null, 'expand');
+      if (from === null) continue;
+      if (spec.into) {
+        const target = startNode(row[spec.to] ?? null, 'expand');
+        if (target === null) continue;
+        this.targetId = target.id;
+      }
+      this.row = row;
+      this.fromId = from.id;
+      this.neighbours = ctx.graph.expand(from.id, spec.direction, spec.types);
+    }
+  }
+}
+
+export interface VarExpandSpec extends ExpandSpec {
+  readonly min: number;
+  readonly max: number | null;
+  readonly reverse: boolean;
+  readonly properties: readonly { key: string; value: Evaluator }[];
+}
+
+interface Frame {
+  readonly node: number;
+  neighbours: Iterator<Neighbour> | null;
+}
+
+/** Paths of min..max relationships from `from`, depth first; each relationship at most once per path. */
+export class VarExpandOp implements Operator {
+  private row: Row | null = null;
+  private readonly stack: Frame[] = [];
+  private readonly path: RelationshipRef[] = [];
+  private targetId = -1;
+  private propertyValues: Value[] = [];
+  private emitStart = false;
+
+  constructor(
+    private readonly ctx: ExecContext,
+    private readonly input: Operator,
+    private readonly spec: VarExpandSpec,
+  ) {}
+
+  reset(argument: Row): void {
+    for (const frame of this.stack) frame.neighbours?.return?.();
+    this.stack.length = 0;
+    this.path.length = 0;
+    this.row = null;
+    this.input.reset(argument);
+  }
+
+  private emit(node: number): Row {
+    const row = this.row!;
+    const list = this.path.slice();
+    if (this.spec.reverse) list.reverse();
+    row[this.spec.relationship] = list;
+    if (!this.spec.into) row[this.spec.to] = new NodeRef(node);
+    return row;
+  }
+
+  private accepts(n: Neighbour): boolean {
+    const { spec, ctx } = this;
+    for (const rel of this.path) if (rel.id === n.relationshipId) return false;
+    if ((spec.distinctFrom.length > 0 || spec.distinctFromLists.length > 0) && usedElsewhere(this.row!, n.relationshipId, spec.distinctFrom, spec.distinctFromLists)) return false;
+    for (let i = 0; i < spec.properties.length; i++) {
+      const stored = ctx.entities.relationshipProperty(n.relationshipId, spec.properties[i]!.key);
+      if (equals(stored, this.propertyValues[i]!) !== true) return false;
+    }
+    return true;
+  }
+
+  next(): Row | null {
+    const { ctx, spec, stack, path } = this;
+    const max = spec.max ?? Number.POSITIVE_INFINITY;
+    for (;;) {
+      if (this.emitStart) {
+        this.emitStart = false;
+        const start = stack[0]!.node;
+        if (!spec.into || start === this.targetId) return this.emit(start);
+      }
+      if (stack.length === 0) {
+        const row = this.input.next();
+        if (row === null) return null;
+        const from = startNode(row[spec.from] ?? null, 'variable-length expand');
+        if (from === null) continue;
+        if (spec.into) {
+          const target = startNode(row[spec.to] ?? null, 'variable-length expand');
+          if (target === null) continue;
+          this.targetId = target.id;
+        }
+        this.row = row;
+        this.propertyValues = spec.properties.map((p) => p.value(row, ctx));
+        stack.push({ node: from.id, neighbours: null });
+        this.emitStart = spec.min === 0;
+        continue;
+      }
+      const top = stack[stack.length - 1]!;
+      if (top.neighbours === null) {
+        if (path.length >= max) {
+          this.pop();
+          continue;
+        }
+        top.neighbours = ctx.graph.expand(top.node, spec.direction, spec.types);
+      }
+      const step = top.neighbours.next();
+      if (step.done) {
+        this.pop();
+        continue;
+      }
+      ctx.tick();
+      const n = step.value;
+      if (spec.direction === 'both' && n.direction === 'in' && n.otherNodeId === top.node) continue;
+      if (!this.accepts(n)) continue;
+      path.push(makeRelationship(n, top.node));
+      stack.push({ node: n.otherNodeId, neighbours: null });
+      if (path.length >= spec.min && (!spec.into || n.otherNodeId === this.targetId)) return this.emit(n.otherNodeId);
+    }
+  }
+
+  private pop(): void {
+    this.stack.pop();
+    if (this.stack.length > 0) this.path.pop();
+  }
+}
+
+/** Binds (or checks) the ends of a relationship bound by an earlier clause. */
+export class ProjectEndpointsOp implements Operator {
+  private row: Row | null = null;
+  private pending: [number, number][] = [];
+
+  constructor(
+    private readonly input: Operator,
+    private readonly spec: {
+      relationship: number;
+      left: number;
+      right: number;
+      direction: 'outgoing' | 'incoming' | 'both';
+      types: readonly string[];
+      leftBound: boolean;
+      rightBound: boolean;
+    },
+  ) {}
+
+  reset(argument: Row): void {
+    this.pending = [];
+    this.row = null;
+    this.input.reset(argument);
+  }
+
+  next(): Row | null {
+    const spec = this.spec;
+    for (;;) {
+      const candidate = this.pending.pop();
+      if (candidate !== undefined) {
+        const row = this.row!;
+        const [left, right] = candidate;
+        if (spec.leftBound && (row[spec.left] as NodeRef | null)?.id !== left) continue;
+        if (spec.rightBound && (row[spec.right] as NodeRef | null)?.id !== right) continue;
+        if (!spec.leftBound) row[spec.left] = new NodeRef(left);
+        if (!spec.rightBound) {
+          if (spec.right === spec.left && left !== right) continue;
+          row[spec.right] = new NodeRef(right);
+        }
+        return row;
+      }
+      const row = this.input.next();
+      if (row === null) return null;
+      const rel = row[spec.relationship];
+      if (!(rel instanceof RelationshipRef)) continue;
+      if (spec.types.length > 0 && !spec.types.includes(rel.typeName)) continue;
+      this.row = row;
+      if (spec.direction === 'outgoing') this.pending = [[rel.startId, rel.endId]];
+      else if (spec.direction === 'incoming') this.pending = [[rel.endId, rel.startId]];
+      else this.pending = rel.startId === rel.endId ? [[rel.startId, rel.endId]] : [[rel.endId, rel.startId], [rel.startId, rel.endId]];
+    }
+  }
+}
+
+/** shortestPath / allShortestPaths between two bound nodes, breadth first. */
+export class ShortestPathOp implements Operator {
+  private row: Row | null = null;
+  private paths: RelationshipRef[][] = [];
+
+  constructor(
+    private readonly ctx: ExecContext,
+    private readonly input: Operator,
+    private readonly spec: {
+      from: number;
+      to: number;
+      relationship: number;
+      pathSlot: number | null;
+      direction: Direction;
+      types: readonly string[] | undefined;
+      min: number;
+      max: number | null;
+      all: boolean;
+      properties: readonly { key: string; value: Evaluator }[];
+    },
+  ) {}
+
+  reset(argument: Row): void {
+    this.paths = [];
+    this.row = null;
+    this.input.reset(argument);
+  }
+
+  next(): Row | null {
+    const spec = this.spec;
+    for (;;) {
+      const path = this.paths.pop();
+      if (path !== undefined) {
+        const row = this.row!;
+        row[spec.relationship] = path;
+        if (spec.pathSlot !== null) {
+          const nodes = [row[spec.from] as NodeRef];
+          let current = nodes[0]!.id;
+          for (const rel of path) {
+            current = rel.startId === current ? rel.endId : rel.startId;
+            nodes.push(new NodeRef(current));
+          }
+          row[spec.pathSlot] = new PathValue(nodes, path.slice());
+        }
+        return row;
+      }
+      const row = this.input.next();
+      if (row === null) return null;
+      const from = startNode(row[spec.from] ?? null, 'shortestPath');
+      const to = startNode(row[spec.to] ?? null, 'shortestPath');
+      if (from === null || to === null) continue;
+      this.row = row;
+      this.paths = this.search(from.id, to.id, row).reverse();
+    }
+  }
+
+  private search(from: number, to: number, row: Row): RelationshipRef[][] {
+    const { ctx, spec } = this;
+    if (from === to) return spec.min === 0 ? [[]] : [];
+    const values = spec.properties.map((p) => p.value(row, ctx));
+    const max = spec.max ?? Number.POSITIVE_INFINITY;
+    const depth = new Map<number, number>([[from, 0]]);
+    const parents = new Map<number, { prev: number; rel: RelationshipRef }[]>();
+    let frontier = [from];
+    let level = 0;
+    while (frontier.length > 0 && level < max && !depth.has(to)) {
+      level++;
+      const next: number[] = [];
+      for (const node of frontier) {
+        for (const n of ctx.graph.expand(node, spec.direction, spec.types)) {
+          ctx.tick();
+          if (spec.direction === 'both' && n.direction === 'in' && n.otherNodeId === node) continue;
+          if (!values.every((v, i) => equals(ctx.entities.relationshipProperty(n.relationshipId, spec.properties[i]!.key), v) === true)) continue;
+          const seen = depth.get(n.otherNodeId);
+          if (seen !== undefined && seen < level) continue;
+          if (seen === undefined) {
+            depth.set(n.otherNodeId, level);
+            next.push(n.otherNodeId);
+          }
+          const list = parents.get(n.otherNodeId) ?? [];
+          list.push({ prev: node, rel: makeRelationship(n, node) });
+          parents.set(n.otherNodeId, list);
+        }
+      }
+      frontier = next;
+    }
+    if (!depth.has(to) || depth.get(to)! < spec.min) return [];
+    const out: RelationshipRef[][] = [];
+    const walk = (node: number, suffix: RelationshipRef[]): void => {
+      if (node === from) {
+        out.push(suffix.slice().reverse());
+        return;
+      }
+      for (const parent of parents.get(node) ?? []) {
+        if (depth.get(parent.prev)! !== depth.get(node)! - 1) continue;
+        suffix.push(parent.rel);
+        walk(parent.prev, suffix);
+        suffix.pop();
+        if (!spec.all && out.length > 0) return;
+      }
+    };
+    walk(to, []);
+    return out;
+  }
+}
+
+/** Count pushdown: the node's degree, as an INTEGER in `slot`; rows with degree 0 are dropped. */
+export class DegreeCountOp implements Operator {
+  constructor(
+    private readonly ctx: ExecContext,
+    private readonly input: Operator,
+    private readonly spec: { from: number; slot: number; direction: Direction; types: readonly string[] | undefined },
+  ) {}
+
+  reset(argument: Row): void {
+    this.input.reset(argument);
+  }
+
+  next(): Row | null {
+    const { ctx, spec } = this;
+    for (;;) {
+      const row = this.input.next();
+      if (row === null) return null;
+      ctx.tick();
+      const from = startNode(row[spec.from] ?? null, 'expand');
+      if (from === null) continue;
+      const degree = ctx.graph.degree(from.id, spec.direction, spec.types);
+      if (degree === 0) continue;
+      row[spec.slot] = BigInt(degree);
+      return row;
+    }
+  }
+}

@@ -1,0 +1,467 @@
+// GraphReader: every read of the graph store, over one transaction's PageStore.
+//
+// NODES tree (root slot NODES):                 key ordered varint id → node record (record.ts)
+// RELATIONSHIPS tree (root slot RELATIONSHIPS): key ordered varint id → relationship record
+//
+// Iterables are lazy generators over B+tree cursors. A cursor re-seeks by the last key it
+// returned when any tree of the transaction changed (btree.ts B9), and the generators here
+// keep only that position, never a decoded record, so the same transaction may change the
+// graph while iterating (MATCH (n) DETACH DELETE n walks the nodes tree while deleting).
+// An entry deleted before the iterator reaches it is not returned; an entry added after
+// the iterator's position is.
+//
+// Records read are cached (one node, one relationship) and checked against the store's
+// modification epoch, so reading several properties of one node decodes the key once and
+// looks the record up once, and no write can leave a stale record behind.
+
+import { GraphError } from '../errors.js';
+import { BTree, rootInSlot } from '../storage/btree.js';
+import { COUNTER, ROOT_SLOT } from '../storage/meta.js';
+import type { PageStore } from '../storage/types.js';
+import { AdjacencyStore, DIRECTION_IN, DIRECTION_OUT, type DirectionCode } from './adjacency.js';
+import { CATALOG_KIND, CatalogView, type IndexDefinition } from './catalog.js';
+import { IdKeys, invalidId, isValidId, readOrderedVarint } from './encoding.js';
+import { LabelIndexStore } from './label-index.js';
+import { PropertyIndexStore, type IndexStatistics, type PropertyRange, type ValueOf } from './property-index.js';
+import { propertyValuesEqual } from './property-rules.js';
+import {
+  findProperty,
+  nodeLabelIds,
+  nodePropertiesOffset,
+  nodeRecordHasLabel,
+  readProperties,
+  relationshipHeader,
+  relationshipPropertiesOffset,
+} from './record.js';
+import type { GraphShared, IndexSchema } from './shared.js';
+import type { Direction, IndexInfo, Neighbour, NodeId, NodeRecord, RelationshipId, RelationshipRecord } from './types.js';
+import type { PropertyMap, PropertyValue } from './value.js';
+
+const NONE: readonly number[] = Object.freeze([]);
+
+export class GraphReader {
+  protected readonly catalog: CatalogView;
+  protected schema: IndexSchema;
+  private adjacencyStore: AdjacencyStore | null = null;
+  private labelIndexStore: LabelIndexStore | null = null;
+  private propertyIndexStore: PropertyIndexStore | null = null;
+  private nodesTree: BTree | null = null;
+  private relationshipsTree: BTree | null = null;
+  private readonly idKeys = new IdKeys();
+
+  // One-record caches, valid while the store's modification epoch is unchanged.
+  private cachedNodeId = -1;
+  private cachedNode: Uint8Array | null = null;
+  private cachedNodeEpoch = -1;
+  private cachedNodeProps = -1;
+  private cachedRelId = -1;
+  private cachedRel: Uint8Array | null = null;
+  private cachedRelEpoch = -1;
+
+  /** Reads the node's current value of one key (exact checks inside the property index). */
+  protected readonly valueOfKey = (keyId: number): ValueOf => (nodeId) => this.nodePropertyById(nodeId, keyId);
+
+  /**
+   * A reader over a ReadTransaction (a snapshot) or the WriteTransaction (sees its own writes).
+   * `shared` is the per-database cache object (one per open database). Cost: a few Map
+   * lookups; trees are opened on first use.
+   */
+  constructor(
+    readonly store: PageStore,
+    protected readonly shared: GraphShared,
+  ) {
+    shared.attach(store);
+    this.catalog = new CatalogView(store, shared.catalog);
+    this.schema = shared.schemaFor(store, this.catalog);
+  }
+
+  // Structures open on first use: a point lookup touches two trees of eight.
+  protected get adjacency(): AdjacencyStore {
+    return (this.adjacencyStore ??= new AdjacencyStore(this.store));
+  }
+
+  protected get labelIndex(): LabelIndexStore {
+    return (this.labelIndexStore ??= new LabelIndexStore(this.store));
+  }
+
+  protected get propertyIndex(): PropertyIndexStore {
+    return (this.propertyIndexStore ??= new PropertyIndexStore(this.store));
+  }
+
+  protected get nodes(): BTree {
+    return (this.nodesTree ??= new BTree(this.store, rootInSlot(this.store, ROOT_SLOT.NODES), { name: 'nodes' }));
+  }
+
+  protected get relationships(): BTree {
+    return (this.relationshipsTree ??= new BTree(this.store, rootInSlot(this.store, ROOT_SLOT.RELATIONSHIPS), { name: 'relationships' }));
+  }
+
+  /** Key of a node or relationship id: a view valid until the next call. */
+  protected keyOf(id: number): Uint8Array {
+    return this.idKeys.key(id);
+  }
+
+  // ── records ──────────────────────────────────────────────────────────────
+
+  /** The stored node record, or null. Cost: one B+tree lookup, or none when cached. */
+  protected nodeRecord(id: NodeId): Uint8Array | null {
+    const tree = this.nodes;
+    const epoch = tree.epoch.value;
+    if (id === this.cachedNodeId && epoch === this.cachedNodeEpoch) return this.cachedNode;
+    if (!isValidId(id)) throw invalidId('node', id);
+    const rec = tree.get(this.keyOf(id)) ?? null;
+    this.cachedNodeId = id;
+    this.cachedNode = rec;
+    this.cachedNodeEpoch = epoch;
+    this.cachedNodeProps = -1;
+    return rec;
+  }
+
+  /** The node record or NODE_NOT_FOUND. */
+  protected requireNode(id: NodeId): Uint8Array {
+    const rec = this.nodeRecord(id);
+    if (rec === null) throw new GraphError('NODE_NOT_FOUND', `node ${id} does not exist`, { nodeId: id });
+    return rec;
+  }
+
+  private nodePropsAt(rec: Uint8Array): number {
+    if (rec === this.cachedNode && this.cachedNodeProps >= 0) return this.cachedNodeProps;
+    const at = nodePropertiesOffset(rec);
+    if (rec === this.cachedNode) this.cachedNodeProps = at;
+    return at;
+  }
+
+  protected relationshipRecord(id: RelationshipId): Uint8Array | null {
+    const tree = this.relationships;
+    const epoch = tree.epoch.value;
+    if (id === this.cachedRelId && epoch === this.cachedRelEpoch) return this.cachedRel;
+    if (!isValidId(id)) throw invalidId('relationship', id);
+    const rec = tree.get(this.keyOf(id)) ?? null;
+    this.cachedRelId = id;
+    this.cachedRel = rec;
+    this.cachedRelEpoch = epoch;
+    return rec;
+  }
+
+  protected requireRelationship(id: RelationshipId): Uint8Array {
+    const rec = this.relationshipRecord(id);
+    if (rec === null) throw new GraphError('RELATIONSHIP_NOT_FOUND', `relationship ${id} does not exist`, { relationshipId: id });
+    return rec;
+  }
+
+  /** Value of property key id on a node, undefined when absent (or the node is gone). */
+  protected nodePropertyById(id: NodeId, keyId: number): PropertyValue | undefined {
+    const rec = this.nodeRecord(id);
+    if (rec === null) return undefined;
+    return findProperty(rec, this.nodePropsAt(rec), keyId);
+  }
+
+  protected propertyMap(rec: Uint8Array, at: number): PropertyMap {
+    const { keyIds, values } = readProperties(rec, at);
+    const map: PropertyMap = {};
+    for (let i = 0; i < keyIds.length; i++) map[this.catalog.nameOf(keyIds[i]!)] = values[i]!;
+    return map;
+  }
+
+  // ── nodes ────────────────────────────────────────────────────────────────
+
+  /** The node with its labels and properties, or null. Cost: one lookup + decoding the record. */
+  getNode(id: NodeId): NodeRecord | null {
+    const rec = this.nodeRecord(id);
+    if (rec === null) return null;
+    return { id, labels: nodeLabelIds(rec).map((l) => this.catalog.nameOf(l)), properties: this.propertyMap(rec, this.nodePropsAt(rec)) };
+  }
+
+  /** True when the node exists. Cost: one lookup (cached). */
+  nodeExists(id: NodeId): boolean {
+    return this.nodeRecord(id) !== null;
+  }
+
+  /** Label names of a node (catalog id order). NODE_NOT_FOUND when it does not exist. */
+  nodeLabels(id: NodeId): string[] {
+    return nodeLabelIds(this.requireNode(id)).map((l) => this.catalog.nameOf(l));
+  }
+
+  /** True when the node carries the label. NODE_NOT_FOUND when it does not exist. Cost: one lookup (cached), no allocation. */
+  nodeHasLabel(id: NodeId, label: string): boolean {
+    const rec = this.requireNode(id);
+    const labelId = this.catalog.idOf(CATALOG_KIND.LABEL, label);
+    return labelId !== undefined && nodeRecordHasLabel(rec, labelId);
+  }
+
+  /**
+   * One property of a node, null when absent. NODE_NOT_FOUND when the node does not exist.
+   * Cost: one lookup (cached) and decoding that one value; other properties are skipped.
+   */
+  nodeProperty(id: NodeId, key: string): PropertyValue {
+    const rec = this.requireNode(id);
+    const keyId = this.catalog.idOf(CATALOG_KIND.KEY, key);
+    if (keyId === undefined) return null;
+    return findProperty(rec, this.nodePropsAt(rec), keyId) ?? null;
+  }
+
+  /** All properties of a node. NODE_NOT_FOUND when it does not exist. */
+  nodeProperties(id: NodeId): PropertyMap {
+    const rec = this.requireNode(id);
+    return this.propertyMap(rec, this.nodePropsAt(rec));
+  }
+
+  /** Every node id, ascending; lazy. Cost: O(1) amortised per id (a leaf walk of the nodes tree). */
+  *allNodeIds(): Generator<NodeId> {
+    const cur = this.nodes.cursor();
+    cur.seekFirst();
+    while (cur.valid) {
+      yield readOrderedVarint(cur.key, 0);
+      cur.next();
+    }
+  }
+
+  /** Ids of the nodes carrying a label, ascending; lazy. Cost: O(1) amortised per id (label index range). */
+  nodeIdsByLabel(label: string): Iterable<NodeId> {
+    const labelId = this.catalog.idOf(CATALOG_KIND.LABEL, label);
+    if (labelId === undefined) return NONE;
+    const count = this.catalog.labelCount(labelId);
+    if (count === 0) return NONE;
+    // Most nodes carry the label: walking the records beats the label index plus a lookup per
+    // node, and leaves each record in the cache for the property reads that usually follow.
+    if (2 * count >= this.nodeCount()) return this.scanRecordsForLabel(labelId);
+    return this.labelIndex.nodeIds(labelId);
+  }
+
+  private *scanRecordsForLabel(labelId: number): Generator<NodeId> {
+    const tree = this.nodes;
+    const cur = tree.cursor();
+    cur.seekFirst();
+    while (cur.valid) {
+      const id = readOrderedVarint(cur.key, 0);
+      const rec = cur.value;
+      if (nodeRecordHasLabel(rec, labelId)) {
+        this.cachedNodeId = id;
+        this.cachedNode = rec;
+        this.cachedNodeEpoch = tree.epoch.value;
+        this.cachedNodeProps = -1;
+        yield id;
+      }
+      cur.next();
+    }
+  }
+
+  /**
+   * Ids of the nodes with the label whose property equals `value` (openCypher equality:
+   * 1 = 1.0; null and NaN match nothing). With an index: a seek (a unique index returns an
+   * array of at most one id, found eagerly); without: a lazy label scan reading each node's
+   * property. Cost: O(log n + matches) with an index, O(nodes with the label) without.
+   */
+  nodeIdsByProperty(label: string, key: string, value: PropertyValue): Iterable<NodeId> {
+    const labelId = this.catalog.idOf(CATALOG_KIND.LABEL, label);
+    const keyId = this.catalog.idOf(CATALOG_KIND.KEY, key);
+    if (labelId === undefined || keyId === undefined || value === null) return NONE;
+    const def = this.schema.find(labelId, keyId);
+    if (def !== undefined) {
+      if (def.unique) {
+        const id = this.propertyIndex.firstEqual(def, value, this.valueOfKey(keyId));
+        return id === undefined ? NONE : [id];
+      }
+      return this.propertyIndex.seekEqual(def, value, this.valueOfKey(keyId));
+    }
+    return this.scanByProperty(labelId, keyId, value);
+  }
+
+  private *scanByProperty(labelId: number, keyId: number, value: PropertyValue): Generator<NodeId> {
+    for (const id of this.labelIndex.nodeIds(labelId)) {
+      const stored = this.nodePropertyById(id, keyId);
+      if (stored !== undefined && propertyValuesEqual(stored, value)) yield id;
+    }
+  }
+
+  /**
+   * Ids of the nodes with the label whose property lies in the range, in value order; lazy.
+   * Needs an index on (label, key): INDEX_NOT_FOUND otherwise (the planner checks findIndex).
+   * Bounds are numbers (INTEGER and FLOAT compare numerically), strings or booleans; a null
+   * or NaN bound or bounds of two types match nothing. Cost: O(log n + matches).
+   */
+  nodeIdsByPropertyRange(label: string, key: string, range: PropertyRange): Iterable<NodeId> {
+    const def = this.requireIndexOn(label, key);
+    return this.propertyIndex.seekRange(def, range, this.valueOfKey(def.keyId));
+  }
+
+  // ── relationships ────────────────────────────────────────────────────────
+
+  /** The relationship, or null. Cost: one lookup + decoding the record. */
+  getRelationship(id: RelationshipId): RelationshipRecord | null {
+    const rec = this.relationshipRecord(id);
+    if (rec === null) return null;
+    const h = relationshipHeader(rec);
+    return { id, type: this.catalog.nameOf(h.typeId), start: h.start, end: h.end, properties: this.propertyMap(rec, h.propertiesAt) };
+  }
+
+  /** True when the relationship exists. */
+  relationshipExists(id: RelationshipId): boolean {
+    return this.relationshipRecord(id) !== null;
+  }
+
+  /** One property of a relationship, null when absent. RELATIONSHIP_NOT_FOUND when it does not exist. */
+  relationshipProperty(id: RelationshipId, key: string): PropertyValue {
+    const rec = this.requireRelationship(id);
+    const keyId = this.catalog.idOf(CATALOG_KIND.KEY, key);
+    if (keyId === undefined) return null;
+    return findProperty(rec, relationshipPropertiesOffset(rec), keyId) ?? null;
+  }
+
+  /** All properties of a relationship. RELATIONSHIP_NOT_FOUND when it does not exist. */
+  relationshipProperties(id: RelationshipId): PropertyMap {
+    const rec = this.requireRelationship(id);
+    return this.propertyMap(rec, relationshipPropertiesOffset(rec));
+  }
+
+  /** Every relationship id, ascending; lazy. */
+  *allRelationshipIds(): Generator<RelationshipId> {
+    const cur = this.relationships.cursor();
+    cur.seekFirst();
+    while (cur.valid) {
+      yield readOrderedVarint(cur.key, 0);
+      cur.next();
+    }
+  }
+
+  /**
+   * The relationships of a node and the nodes at their other ends; lazy. 'both' yields the
+   * outgoing ones, then the incoming ones, so a self-loop appears once per direction. Within a
+   * direction: by type id, then other node, then relationship id. `types` limits the types
+   * (names not in the catalog match nothing; an empty list matches nothing). A node that does
+   * not exist has no relationships. Cost: O(log n) per type + O(1) amortised per relationship.
+   */
+  *expand(node: NodeId, direction: Direction, types?: readonly string[]): Generator<Neighbour> {
+    const typeIds = this.typeIdsOf(types);
+    if (typeIds !== undefined && typeIds.length === 0) return;
+    const adjacency = this.adjacency;
+    const rounds = typeIds === undefined ? 1 : typeIds.length;
+    const last = direction === 'out' ? DIRECTION_OUT : DIRECTION_IN;
+    for (let dir: DirectionCode = direction === 'in' ? DIRECTION_IN : DIRECTION_OUT; dir <= last; dir++) {
+      const walk = adjacency.acquire(dir);
+      const name = dir === DIRECTION_OUT ? 'out' : 'in';
+      try {
+        for (let r = 0; r < rounds; r++) {
+          walk.reset(adjacency.prefix(node, typeIds === undefined ? undefined : typeIds[r]));
+          while (walk.next()) {
+            yield { relationshipId: walk.relationshipId, type: this.catalog.nameOf(walk.typeId), otherNodeId: walk.other, direction: name };
+          }
+        }
+      } finally {
+        adjacency.release(dir, walk);
+      }
+    }
+  }
+
+  /** Sorted, distinct catalog ids of type names (unknown names dropped); undefined = all types. */
+  private lastTypes: readonly string[] | undefined = undefined;
+  private lastTypeIds: readonly number[] = NONE;
+
+  protected typeIdsOf(types: readonly string[] | undefined): readonly number[] | undefined {
+    if (types === undefined) return undefined;
+    // Plans pass the same array for every row: resolve it once (names never change meaning within a transaction).
+    if (types === this.lastTypes && this.lastTypeIds.length > 0) return this.lastTypeIds;
+    const ids: number[] = [];
+    for (const name of types) {
+      const id = this.catalog.idOf(CATALOG_KIND.TYPE, name);
+      if (id !== undefined && !ids.includes(id)) ids.push(id);
+    }
+    ids.sort((a, b) => a - b);
+    this.lastTypes = types;
+    this.lastTypeIds = ids;
+    return ids;
+  }
+
+  /**
+   * Number of entries expand(node, direction, types) yields (a self-loop counts once per
+   * direction, so twice for 'both'). Read from the degree tree, no scan of relationships.
+   * Cost: one lookup per type and direction, or a scan of the node's few degree entries.
+   */
+  degree(node: NodeId, direction: Direction, types?: readonly string[]): number {
+    const typeIds = this.typeIdsOf(types);
+    let total = 0;
+    for (const dir of direction === 'both' ? [DIRECTION_OUT, DIRECTION_IN] : direction === 'out' ? [DIRECTION_OUT] : [DIRECTION_IN]) {
+      if (typeIds === undefined) total += this.adjacency.degree(node, dir as DirectionCode);
+      else for (const t of typeIds) total += this.adjacency.degree(node, dir as DirectionCode, t);
+    }
+    return total;
+  }
+
+  // ── counts and catalog ───────────────────────────────────────────────────
+
+  /** Nodes in the graph. Cost: O(1) (a meta-page counter). */
+  nodeCount(): number {
+    return Number(this.store.getCounter(COUNTER.NODE_COUNT));
+  }
+
+  /** Relationships in the graph. Cost: O(1). */
+  relationshipCount(): number {
+    return Number(this.store.getCounter(COUNTER.RELATIONSHIP_COUNT));
+  }
+
+  /** Nodes carrying the label (0 for an unknown label). Cost: one catalog lookup. */
+  labelNodeCount(label: string): number {
+    const labelId = this.catalog.idOf(CATALOG_KIND.LABEL, label);
+    return labelId === undefined ? 0 : this.catalog.labelCount(labelId);
+  }
+
+  /** Every label name ever created (the catalog never forgets; labelNodeCount tells which are in use). */
+  labels(): string[] {
+    return this.catalog.names(CATALOG_KIND.LABEL);
+  }
+
+  /** Every relationship type name ever created. */
+  relationshipTypes(): string[] {
+    return this.catalog.names(CATALOG_KIND.TYPE);
+  }
+
+  /** Every property key name ever created. */
+  propertyKeys(): string[] {
+    return this.catalog.names(CATALOG_KIND.KEY);
+  }
+
+  // ── indexes ──────────────────────────────────────────────────────────────
+
+  protected info(def: IndexDefinition): IndexInfo {
+    return { id: def.id, name: def.name, label: this.catalog.nameOf(def.labelId), key: this.catalog.nameOf(def.keyId), unique: def.unique };
+  }
+
+  /** Every index, by id. Cost: O(indexes). */
+  indexes(): IndexInfo[] {
+    return this.schema.definitions.map((def) => this.info(def));
+  }
+
+  /** The index on (label, key), or null. Cost: two Map lookups. */
+  findIndex(label: string, key: string): IndexInfo | null {
+    const labelId = this.catalog.idOf(CATALOG_KIND.LABEL, label);
+    const keyId = this.catalog.idOf(CATALOG_KIND.KEY, key);
+    if (labelId === undefined || keyId === undefined) return null;
+    const def = this.schema.find(labelId, keyId);
+    return def === undefined ? null : this.info(def);
+  }
+
+  /** The index named `name`, or null. */
+  indexByName(name: string): IndexInfo | null {
+    const def = this.schema.byName.get(name);
+    return def === undefined ? null : this.info(def);
+  }
+
+  /** Entries, distinct values and selectivity of an index. INDEX_NOT_FOUND for an unknown name. Cost: reads every entry. */
+  indexStatistics(name: string): IndexStatistics {
+    return this.propertyIndex.statistics(this.requireIndex(name).id);
+  }
+
+  protected requireIndex(name: string): IndexDefinition {
+    const def = this.schema.byName.get(name);
+    if (def === undefined) throw new GraphError('INDEX_NOT_FOUND', `there is no index named '${name}'`, { name });
+    return def;
+  }
+
+  protected requireIndexOn(label: string, key: string): IndexDefinition {
+    const labelId = this.catalog.idOf(CATALOG_KIND.LABEL, label);
+    const keyId = this.catalog.idOf(CATALOG_KIND.KEY, key);
+    const def = labelId === undefined || keyId === undefined ? undefined : this.schema.find(labelId, keyId);
+    if (def === undefined) throw new GraphError('INDEX_NOT_FOUND', `there is no index on :${label}(${key})`, { label, key });
+    return def;
+  }
+}
