@@ -46,15 +46,33 @@ const pager = Pager.open({ fs: new RealFileSystem(), path, config: resolveConfig
 const shared = new GraphShared();
 const results: Record<string, number> = {};
 
-function report(name: string, value: number, unit: string): void {
-  results[name] = Math.round(value * 10) / 10;
-  console.log(`${name.padEnd(34)} ${value.toFixed(unit === 'ms' ? 2 : 0).padStart(12)} ${unit}`);
+/** Wall time and this process's CPU time of one run (CPU time is steadier on a shared machine). */
+interface Timing {
+  wallMs: number;
+  cpuMs: number;
 }
 
-function time(body: () => void): number {
+function time(body: () => void): Timing {
+  const cpu = process.cpuUsage();
   const t = performance.now();
   body();
-  return performance.now() - t;
+  const used = process.cpuUsage(cpu);
+  return { wallMs: performance.now() - t, cpuMs: (used.user + used.system) / 1000 };
+}
+
+/** A rate (count per second) or, with count 0, a duration in ms; by wall clock and by CPU time. */
+function report(name: string, count: number, t: Timing): void {
+  if (count === 0) {
+    results[name] = Math.round(t.wallMs * 100) / 100;
+    results[`${name}_cpu`] = Math.round(t.cpuMs * 100) / 100;
+    console.log(`${name.padEnd(34)} ${t.wallMs.toFixed(2).padStart(12)} ms   (cpu ${t.cpuMs.toFixed(2)} ms)`);
+    return;
+  }
+  const wall = count / (t.wallMs / 1000);
+  const cpu = count / (t.cpuMs / 1000);
+  results[name] = Math.round(wall);
+  results[`${name}_cpu`] = Math.round(cpu);
+  console.log(`${name.padEnd(34)} ${wall.toFixed(0).padStart(12)} /s   (per cpu-second ${cpu.toFixed(0)})`);
 }
 
 // ── load ─────────────────────────────────────────────────────────────────────
@@ -64,7 +82,7 @@ function time(body: () => void): number {
   txn.commit();
 }
 const nodeIds = new Array<number>(N);
-const nodeMs = time(() => {
+const nodeTime = time(() => {
   for (let i = 0; i < N; i += BATCH) {
     const txn = pager.beginWrite();
     const g = new GraphWriter(txn, shared);
@@ -72,9 +90,9 @@ const nodeMs = time(() => {
     txn.commit();
   }
 });
-report('load_nodes_per_s', N / (nodeMs / 1000), '/s');
+report('load_nodes_per_s', N, nodeTime);
 
-const edgeMs = time(() => {
+const edgeTime = time(() => {
   for (let i = 0; i < edges.length; i += BATCH) {
     const txn = pager.beginWrite();
     const g = new GraphWriter(txn, shared);
@@ -82,7 +100,10 @@ const edgeMs = time(() => {
     txn.commit();
   }
 });
-report('load_edges_per_s', edges.length / (edgeMs / 1000), '/s');
+report('load_edges_per_s', edges.length, edgeTime);
+// The inputs are done with: drop them so the collector does not keep walking them during reads.
+edges.length = 0;
+persons.length = 0;
 
 // ── reads (one snapshot for the batch, like a prepared statement in a read transaction) ─
 const txn = pager.beginRead();
@@ -95,8 +116,15 @@ function lookup(reader: GraphReader, id: number): number {
   return found;
 }
 
-for (let round = 0; round < 2; round++) {
-  // warm-up round first; the second round is reported
+const best = new Map<string, { count: number; t: Timing }>();
+/** Keep the fastest round of each figure (by CPU time): other processes on a shared machine only slow rounds down. */
+function keep(name: string, count: number, t: Timing): void {
+  const held = best.get(name);
+  if (held === undefined || t.cpuMs < held.t.cpuMs) best.set(name, { count, t });
+}
+
+for (let round = 0; round < 4; round++) {
+  // round 0 warms up (page cache, JIT); the best of rounds 1..3 is reported
   let sink = 0;
   const pointMs = time(() => {
     for (const id of lookups) {
@@ -141,16 +169,17 @@ for (let round = 0; round < 2; round++) {
     }
     avg = sum / count;
   });
-  if (round === 1) {
-    report('point_lookup_per_s', lookups.length / (pointMs / 1000), '/s');
-    report('point_lookup_txn_per_lookup_per_s', lookups.length / (perTxnMs / 1000), '/s');
-    report('hop1_count_expand_per_s', hop1Ids.length / (hop1ExpandMs / 1000), '/s');
-    report('hop1_count_degree_per_s', hop1Ids.length / (hop1DegreeMs / 1000), '/s');
-    report('hop2_distinct_per_s', hop2Ids.length / (hop2Ms / 1000), '/s');
-    report('scan_avg_ms', scanMs, 'ms');
-    console.log(`(avg age ${avg.toFixed(3)}, checksum ${sink})`);
+  if (round > 0) {
+    keep('point_lookup_per_s', lookups.length, pointMs);
+    keep('point_lookup_txn_per_lookup_per_s', lookups.length, perTxnMs);
+    keep('hop1_count_expand_per_s', hop1Ids.length, hop1ExpandMs);
+    keep('hop1_count_degree_per_s', hop1Ids.length, hop1DegreeMs);
+    keep('hop2_distinct_per_s', hop2Ids.length, hop2Ms);
+    keep('scan_avg_ms', 0, scanMs);
   }
+  if (round === 3) console.log(`(avg age ${avg.toFixed(3)}, checksum ${sink})`);
 }
+for (const [name, { count, t }] of best) report(name, count, t);
 txn.end();
 const stats = pager.stats();
 console.log(`pages ${stats.pageCount}, file ${(stats.fileSizeBytes / 1e6).toFixed(1)} MB, wal ${(stats.walFileBytes / 1e6).toFixed(1)} MB, cache hits ${stats.cache.hits} misses ${stats.cache.misses}`);

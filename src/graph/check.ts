@@ -4,7 +4,8 @@
 // What is verified (invariant ids from the modules that keep them):
 //   B+trees     BTree.check() of every graph tree (btree.ts B1–B8)            structure: tree name
 //   pages       every page < pageCount is the meta page, a free page, or a page of exactly one
-//               tree reachable from a root slot; none is both, none is twice (meta.ts M2)
+//               tree reachable from a root slot; none is both, none is twice (meta.ts M2). Every
+//               non-zero root slot is walked as a B+tree, the graph's and other layers' alike.
 //   catalog     C1 name ↔ id entries inverse, C2 ids dense and < NEXT_CATALOG_ID, kinds valid,
 //               C3 label counts = label index entries; index definitions decode, names and
 //               (label, key) pairs unique, ids < NEXT_INDEX_ID

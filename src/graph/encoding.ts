@@ -312,14 +312,11 @@ export class ByteBuffer {
  * has exactly the right length. Valid until the next call for an id of the same length.
  */
 export class IdKeys {
-  private readonly buffers: Uint8Array[] = [];
-
-  constructor() {
-    for (let n = 0; n <= 8; n++) this.buffers.push(new Uint8Array(n));
-  }
+  private readonly buffers: (Uint8Array | undefined)[] = [undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined, undefined];
 
   key(id: number): Uint8Array {
-    const buf = this.buffers[orderedVarintLength(id)]!;
+    const n = orderedVarintLength(id);
+    const buf = (this.buffers[n] ??= new Uint8Array(n));
     putOrderedVarint(buf, 0, id);
     return buf;
   }

@@ -32,6 +32,7 @@ import {
   readProperties,
   relationshipHeader,
   relationshipPropertiesOffset,
+  setOwnProperty,
 } from './record.js';
 import type { GraphShared, IndexSchema } from './shared.js';
 import type { Direction, IndexInfo, Neighbour, NodeId, NodeRecord, RelationshipId, RelationshipRecord } from './types.js';
@@ -41,7 +42,8 @@ const NONE: readonly number[] = Object.freeze([]);
 
 export class GraphReader {
   protected readonly catalog: CatalogView;
-  protected schema: IndexSchema;
+  private schemaState: IndexSchema;
+  private schemaVersion: bigint;
   private adjacencyStore: AdjacencyStore | null = null;
   private labelIndexStore: LabelIndexStore | null = null;
   private propertyIndexStore: PropertyIndexStore | null = null;
@@ -72,7 +74,30 @@ export class GraphReader {
   ) {
     shared.attach(store);
     this.catalog = new CatalogView(store, shared.catalog);
-    this.schema = shared.schemaFor(store, this.catalog);
+    this.schemaVersion = store.getCounter(COUNTER.SCHEMA_VERSION);
+    this.schemaState = shared.schemaFor(store, this.catalog);
+  }
+
+  /**
+   * The index definitions this transaction sees. In a write transaction another view may
+   * create or drop an index meanwhile, so the schema version is checked on every use there
+   * (a meta-page read); a read snapshot cannot change.
+   */
+  protected get schema(): IndexSchema {
+    if (this.store.writable) {
+      const version = this.store.getCounter(COUNTER.SCHEMA_VERSION);
+      if (version !== this.schemaVersion) {
+        this.schemaVersion = version;
+        this.schemaState = this.shared.schemaFor(this.store, this.catalog);
+      }
+    }
+    return this.schemaState;
+  }
+
+  /** Install the definitions this view just changed (writers), with the version it set. */
+  protected installSchema(schema: IndexSchema): void {
+    this.schemaVersion = this.store.getCounter(COUNTER.SCHEMA_VERSION);
+    this.schemaState = schema;
   }
 
   // Structures open on first use: a point lookup touches two trees of eight.
@@ -159,7 +184,7 @@ export class GraphReader {
   protected propertyMap(rec: Uint8Array, at: number): PropertyMap {
     const { keyIds, values } = readProperties(rec, at);
     const map: PropertyMap = {};
-    for (let i = 0; i < keyIds.length; i++) map[this.catalog.nameOf(keyIds[i]!)] = values[i]!;
+    for (let i = 0; i < keyIds.length; i++) setOwnProperty(map, this.catalog.nameOf(keyIds[i]!), values[i]!);
     return map;
   }
 
@@ -195,9 +220,21 @@ export class GraphReader {
    */
   nodeProperty(id: NodeId, key: string): PropertyValue {
     const rec = this.requireNode(id);
-    const keyId = this.catalog.idOf(CATALOG_KIND.KEY, key);
+    const keyId = this.keyIdOf(key);
     if (keyId === undefined) return null;
     return findProperty(rec, this.nodePropsAt(rec), keyId) ?? null;
+  }
+
+  // Scans read one key for row after row: remember the last name resolved.
+  private lastKeyName: string | null = null;
+  private lastKeyId: number | undefined = undefined;
+
+  private keyIdOf(key: string): number | undefined {
+    if (key === this.lastKeyName && this.lastKeyId !== undefined) return this.lastKeyId;
+    const keyId = this.catalog.idOf(CATALOG_KIND.KEY, key);
+    this.lastKeyName = key;
+    this.lastKeyId = keyId;
+    return keyId;
   }
 
   /** All properties of a node. NODE_NOT_FOUND when it does not exist. */
@@ -303,7 +340,7 @@ export class GraphReader {
   /** One property of a relationship, null when absent. RELATIONSHIP_NOT_FOUND when it does not exist. */
   relationshipProperty(id: RelationshipId, key: string): PropertyValue {
     const rec = this.requireRelationship(id);
-    const keyId = this.catalog.idOf(CATALOG_KIND.KEY, key);
+    const keyId = this.keyIdOf(key);
     if (keyId === undefined) return null;
     return findProperty(rec, relationshipPropertiesOffset(rec), keyId) ?? null;
   }
@@ -353,21 +390,28 @@ export class GraphReader {
     }
   }
 
-  /** Sorted, distinct catalog ids of type names (unknown names dropped); undefined = all types. */
   private lastTypes: readonly string[] | undefined = undefined;
   private lastTypeIds: readonly number[] = NONE;
 
+  /** Sorted, distinct catalog ids of type names (unknown names dropped); undefined = all types. */
   protected typeIdsOf(types: readonly string[] | undefined): readonly number[] | undefined {
     if (types === undefined) return undefined;
-    // Plans pass the same array for every row: resolve it once (names never change meaning within a transaction).
-    if (types === this.lastTypes && this.lastTypeIds.length > 0) return this.lastTypeIds;
+    // Plans pass the same types for every row: resolve them once (a resolved name keeps its id).
+    const last = this.lastTypes;
+    if (last !== undefined && last.length === types.length) {
+      let same = true;
+      for (let i = 0; i < last.length; i++) if (last[i] !== types[i]) same = false;
+      if (same) return this.lastTypeIds;
+    }
     const ids: number[] = [];
     for (const name of types) {
       const id = this.catalog.idOf(CATALOG_KIND.TYPE, name);
       if (id !== undefined && !ids.includes(id)) ids.push(id);
     }
     ids.sort((a, b) => a - b);
-    this.lastTypes = types;
+    // Reuse only a full resolution: a name unknown now may be created later in this transaction.
+    const complete = types.every((name) => this.catalog.idOf(CATALOG_KIND.TYPE, name) !== undefined);
+    this.lastTypes = complete ? types.slice() : undefined;
     this.lastTypeIds = ids;
     return ids;
   }

@@ -250,7 +250,7 @@ export function readValue(buf: Uint8Array, at: number, end: number): PropertyVal
         const from = varintEnd;
         if (from + n > bodyEnd) throw corrupt(`map key at offset ${p} runs past its map`, p);
         const key = decodeUtf8(buf, from, from + n);
-        map[key] = readValue(buf, from + n, bodyEnd);
+        setOwnProperty(map, key, readValue(buf, from + n, bodyEnd));
         p = valueEnd;
       }
       if (p !== bodyEnd) throw corrupt(`map at offset ${at} has ${bodyEnd - p} bytes after its ${count} entries`, at);
@@ -284,6 +284,12 @@ export function skipValue(buf: Uint8Array, at: number, end: number): number {
     default:
       throw corrupt(`unknown value tag 0x${tag.toString(16)} at offset ${at}`, at);
   }
+}
+
+/** map[key] = value, also for the key "__proto__" (which plain assignment would treat as the prototype). */
+export function setOwnProperty(map: PropertyMap, key: string, value: PropertyValue): void {
+  if (key === '__proto__') Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+  else map[key] = value;
 }
 
 function corrupt(message: string, offset: number): CorruptionError {

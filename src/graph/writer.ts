@@ -354,7 +354,7 @@ export class GraphWriter extends GraphReader {
 
   private setSchema(definitions: IndexDefinition[]): void {
     this.store.setCounter(COUNTER.SCHEMA_VERSION, this.store.getCounter(COUNTER.SCHEMA_VERSION) + 1n);
-    this.schema = new IndexSchema(definitions);
+    this.installSchema(new IndexSchema(definitions));
   }
 
   /** Write the entries of `def` for every node with its label; undo them all on a unique violation. */

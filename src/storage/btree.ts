@@ -160,7 +160,8 @@ export class BTree {
 
   private readonly capacity: number;
   private readonly minFillBytes: number;
-  private readonly cellBuf: Uint8Array;
+  /** Scratch for building one cell; allocated by the first write (most trees only read). */
+  private cellBufOrNull: Uint8Array | null = null;
   private readonly pathPage: number[] = new Array<number>(MAX_TREE_DEPTH).fill(0);
   private readonly pathIdx: number[] = new Array<number>(MAX_TREE_DEPTH).fill(0);
   private pathDepth = 0;
@@ -181,8 +182,11 @@ export class BTree {
     this.maxCellBytes = maxCellBytes(store.usableBytes);
     this.maxKeyBytes = maxKeyBytes(store.usableBytes);
     this.minFillBytes = Math.floor(this.capacity / 3);
-    this.cellBuf = new Uint8Array(this.maxCellBytes + 16);
     this.epoch = epochOf(store);
+  }
+
+  private get cellBuf(): Uint8Array {
+    return (this.cellBufOrNull ??= new Uint8Array(this.maxCellBytes + 16));
   }
 
   // ── reads ──────────────────────────────────────────────────────────────────

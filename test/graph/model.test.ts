@@ -313,7 +313,7 @@ describe('graph store against the model', () => {
   it('agrees through random operations, rollbacks, crashes and reopens', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(indexOpArb, { maxLength: 3 }), fc.array(opArb, { minLength: 5, maxLength: SOAK ? 150 : 70 }), (indexes, ops) => run([...indexes, ...ops])),
-      { seed: testSeed(), numRuns: SOAK ? 600 : 120 },
+      { seed: testSeed(), numRuns: SOAK ? 1000 : 200 },
     );
   });
 
@@ -321,7 +321,7 @@ describe('graph store against the model', () => {
     const long = fc.array(opArb.filter((op) => op.t !== 'rollback' && op.t !== 'crash'), { minLength: 100, maxLength: 400 });
     await fc.assert(
       fc.asyncProperty(long, (ops) => run(ops)),
-      { seed: testSeed() ^ 0x5eed, numRuns: SOAK ? 30 : 4 },
+      { seed: testSeed() ^ 0x5eed, numRuns: SOAK ? 40 : 6 },
     );
   });
 });

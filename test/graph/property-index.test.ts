@@ -311,13 +311,20 @@ describe('index lifecycle', () => {
     db.expectClean();
   });
 
-  it('gives each write view of a transaction the same indexes', () => {
+  it('gives each write view of a transaction the same indexes, also views made before a change', () => {
     db = new GraphDb();
     const txn = db.pager.beginWrite();
-    new GraphWriter(txn, db.shared).createIndex({ label: 'V', key: 'k', unique: true });
+    const early = new GraphWriter(txn, db.shared);
+    const first = new GraphWriter(txn, db.shared);
+    first.createIndex({ label: 'V', key: 'k', unique: true });
     const second = new GraphWriter(txn, db.shared);
     second.createNode(['V'], { k: 1n });
     expect(codeOf(() => second.createNode(['V'], { k: 1n }))).toBe('CONSTRAINT_UNIQUE');
+    expect(codeOf(() => early.createNode(['V'], { k: 1n }))).toBe('CONSTRAINT_UNIQUE');
+    early.createNode(['V'], { k: 2n }); // maintained by the view made before the index
+    expect([...second.nodeIdsByProperty('V', 'k', 2n)]).toEqual([1]);
+    second.dropIndex('index_V_k');
+    early.createNode(['V'], { k: 2n }); // the early view sees the drop too
     txn.commit();
     db.expectClean();
   });

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isOmbraError } from '../../src/errors.js';
 import { GraphReader } from '../../src/graph/reader.js';
 import { GraphWriter } from '../../src/graph/writer.js';
-import { float, toPropertyValue } from '../../src/graph/value.js';
+import { float, toPropertyValue, type PropertyValue } from '../../src/graph/value.js';
 import { GraphDb } from '../support/graph-harness.js';
 import { sortNeighbours } from '../support/graph-model.js';
 
@@ -133,6 +133,19 @@ describe('properties', () => {
     db.expectClean();
   });
 
+  it('keeps odd property names as plain keys', () => {
+    db = new GraphDb();
+    const props = JSON.parse('{"__proto__": 1.5, "constructor": "c", "": "empty", "a.b": true}') as Record<string, PropertyValue>;
+    const n = db.write((g) => g.createNode(['Odd'], props));
+    db.read((g) => {
+      const back = g.nodeProperties(n);
+      expect(Object.keys(back).sort()).toEqual(['', '__proto__', 'a.b', 'constructor']);
+      expect(Object.getPrototypeOf(back)).toBe(Object.prototype);
+      expect(g.nodeProperty(n, '__proto__')).toBe(1.5);
+    });
+    db.expectClean();
+  });
+
   it('refuses unstorable values with PROPERTY_TYPE and changes nothing', () => {
     db = new GraphDb();
     db.write((g) => {
@@ -257,6 +270,20 @@ describe('expand and degree', () => {
       expect(g.degree(c, 'in', ['LIKES', 'KNOWS'])).toBe(1);
     });
     db.expectClean();
+  });
+
+  it('sees a type created after an expand asked for it', () => {
+    db = new GraphDb();
+    db.write((g) => {
+      const a = g.createNode([]);
+      const types = ['R', 'LATER'];
+      g.createRelationship(a, 'R', a);
+      expect(g.degree(a, 'out', types)).toBe(1);
+      expect([...g.expand(a, 'out', types)].length).toBe(1);
+      g.createRelationship(a, 'LATER', a);
+      expect([...g.expand(a, 'out', types)].length).toBe(2);
+      expect(g.degree(a, 'out', types)).toBe(2);
+    });
   });
 
   it('deletes with and without detach', () => {
