@@ -363,6 +363,12 @@ export class Pager implements PagerCore {
       txn.markEnded();
       this.writer = null;
       const result: CommitResult = { lsn: this.lastLsn, sequence: this.wal.committedSequence, pagesWritten: 0, commitLatencyMs: 0 };
+      // Nothing to write, but what this transaction read must be durable when commit returns
+      // (it may have read a group commit whose sync is still in flight).
+      const seen = txn.snapshotSequence;
+      if (this.wal.durableSequence >= seen) return { result, durable: null };
+      if (durability === 'async') return { result, durable: this.wal.requestSync(seen) };
+      this.wal.syncNow();
       return { result, durable: null };
     }
     let commitSequence: number;
@@ -406,14 +412,14 @@ export class Pager implements PagerCore {
       }
       result.commitLatencyMs = performance.now() - started;
       this.hooks.onCommit?.({ latencyMs: result.commitLatencyMs, pagesWritten, lsn });
-      this.afterCommit();
+      this.afterCommit('sync');
       return { result, durable: null };
     }
     const durable = this.wal.requestSync(commitSequence).then(
       () => {
         result.commitLatencyMs = performance.now() - started;
         this.hooks.onCommit?.({ latencyMs: result.commitLatencyMs, pagesWritten, lsn });
-        this.afterCommit();
+        this.afterCommit('async');
       },
       (error: unknown) => {
         throw commitFailed(error, this.walPath);
@@ -630,15 +636,52 @@ export class Pager implements PagerCore {
     );
   }
 
-  private afterCommit(): void {
-    if (!this.autoCheckpoint || this.autoCheckpointQueued) return;
-    if (this.wal.logBytes <= this.walSizeBytesMax) return;
+  /**
+   * Auto-checkpoint once the log passes walSizeBytesMax. After a synchronous commit it runs
+   * inline, as SQLite's does: a writer committing in a tight loop never yields to the event
+   * loop, so a scheduled checkpoint would not run until the 4x hard limit stopped it. After
+   * a group commit it is scheduled. Failures are reported, never thrown: the commit is done.
+   */
+  private afterCommit(mode: 'sync' | 'async'): void {
+    if (!this.autoCheckpoint || this.wal.logBytes <= this.walSizeBytesMax) return;
+    if (mode === 'sync' && !this.copying && this.checkpointRunning === null) {
+      try {
+        this.checkpointInline();
+      } catch (error) {
+        this.hooks.onBackgroundError?.(error);
+      }
+      return;
+    }
+    if (this.autoCheckpointQueued) return;
     this.autoCheckpointQueued = true;
     setImmediate(() => {
       this.autoCheckpointQueued = false;
       if (this.closed) return;
       this.checkpoint('passive').catch((error: unknown) => this.hooks.onBackgroundError?.(error));
     });
+  }
+
+  /** A passive checkpoint without yielding; the next commit restarts the log (R3). */
+  private checkpointInline(): void {
+    const startedAtMs = Date.now();
+    const started = performance.now();
+    const walFramesBefore = this.wal.frameCount;
+    const pagesCopied = this.copyToDatabaseNow();
+    const report: CheckpointReport = {
+      mode: 'passive',
+      pagesCopied,
+      walFramesBefore,
+      framesRemaining: this.wal.committedSequence - this.backfilled,
+      complete: this.backfilled === this.wal.committedSequence,
+      restarted: false,
+      walSizeBytesAfter: this.wal.sizeBytes,
+      backfilledSequence: this.backfilled,
+      lsn: this.lastCheckpointLsn,
+      startedAtMs,
+      durationMs: performance.now() - started,
+    };
+    this.checkpointsDone++;
+    this.hooks.onCheckpoint?.(report);
   }
 
   private startIntervalTimer(): void {

@@ -320,4 +320,38 @@ describe('pager', () => {
     expect(stats.walLogBytes).toBeLessThan(64 * 1024 + 4 * 4136);
     await pager.close();
   });
+
+  it('keeps the log bounded for a writer that commits in a tight loop without yielding', async () => {
+    const pager = openPager(newSimFs(), { walSizeBytesMax: 64 * 1024 });
+    const setup = pager.beginWrite();
+    const page = setup.allocate(DATA_PAGE);
+    setup.commit();
+    let largest = 0;
+    for (let i = 0; i < 300; i++) {
+      const w = pager.beginWrite();
+      stamp(w, page, i);
+      w.commit();
+      largest = Math.max(largest, pager.stats().walLogBytes);
+    }
+    expect(pager.stats().checkpoints).toBeGreaterThan(0);
+    expect(largest).toBeLessThan(2 * 64 * 1024);
+    await pager.close();
+  });
+
+  it('makes what a no-op commit read durable before it returns', async () => {
+    const pager = openPager(newSimFs());
+    const setup = pager.beginWrite();
+    const page = setup.allocate(DATA_PAGE);
+    setup.commit();
+    const w = pager.beginWrite();
+    stamp(w, page, 9);
+    const pending = w.commitAsync(); // frames written, sync still in flight
+    const reader = pager.beginWrite();
+    expect(readStamp(reader, page)).toBe(9);
+    expect(pager.stats().durableSequence).toBeLessThan(reader.snapshotSequence);
+    reader.commit(); // changes nothing, but saw the group commit
+    expect(pager.stats().durableSequence).toBeGreaterThanOrEqual(reader.snapshotSequence);
+    await pending;
+    await pager.close();
+  });
 });
