@@ -14,9 +14,11 @@ export interface CliIo {
   stdout: { write(text: string): unknown; isTTY?: boolean };
   stderr: { write(text: string): unknown; isTTY?: boolean; columns?: number };
   env: NodeJS.ProcessEnv;
+  /** Where the console and the line shell read (default: none, an empty input). */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
-export const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env };
+export const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, stdin: process.stdin };
 
 /**
  * Open an existing database for a command (admin commands never create one). Any failure to

@@ -16,6 +16,9 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     .description('ombra: an embedded property-graph database with a live operator console')
     .version(OMBRA_VERSION, '-V, --version')
     .showHelpAfterError('(add --help for usage)')
+    // The console's options (root) and a subcommand's may share names (--format): each
+    // belongs to the command it follows.
+    .enablePositionalOptions()
     .configureOutput({
       writeOut: (text) => io.stdout.write(text),
       writeErr: (text) => io.stderr.write(text),

@@ -5,6 +5,9 @@
 //   --config FILE        configuration file (default: OMBRA_CONFIG, else ./ombra.toml if present)
 //   --preset NAME        production, read-heavy, write-heavy, development
 //   --set KEY=VALUE      any option of config.ts (repeatable), highest precedence
+//   --key-file FILE      key of an encrypted database (config keyFile; else OMBRA_ENCRYPTION_KEY)
+//   --user NAME          session user (default: the OS user mapped by config userMap); not added
+//                        to a command that already has its own --user (ombra audit filters by it)
 
 import type { Command } from 'commander';
 import type { OmbraConfig } from '../src/config.js';
@@ -16,14 +19,24 @@ export interface ConfigFlags {
   config?: string;
   preset?: string;
   set?: string[];
+  keyFile?: string;
+  user?: string;
 }
 
-/** Add --config, --preset and --set to a command. */
+/** A command's configuration plus what a session needs besides config (the user, the environment for OMBRA_ENCRYPTION_KEY). */
+export type CliConfig = LoadedConfig & { session?: { user?: string; env: NodeJS.ProcessEnv } };
+
+/** Add --config, --preset, --set, --key-file and (unless the command has its own) --user to a command. */
 export function addConfigOptions(command: Command): Command {
-  return command
+  command
     .option('--config <file>', 'configuration file (TOML; default ./ombra.toml when present)')
     .option('--preset <name>', `configuration preset: ${PRESET_NAMES.join(', ')}`)
-    .option('--set <key=value>', 'set a configuration option (repeatable)', (value: string, previous: string[] = []) => [...previous, value]);
+    .option('--set <key=value>', 'set a configuration option (repeatable)', (value: string, previous: string[] = []) => [...previous, value])
+    .option('--key-file <file>', 'key file of an encrypted database (default: OMBRA_ENCRYPTION_KEY)');
+  if (!command.options.some((option) => option.long === '--user')) {
+    command.option('--user <name>', 'run as this database user (default: the OS user, mapped by config userMap)');
+  }
+  return command;
 }
 
 /**
@@ -35,15 +48,22 @@ export function loadCliConfig(
   flags: ConfigFlags,
   io: CliIo,
   extra: { values?: Partial<Record<keyof OmbraConfig, unknown>>; labels?: Partial<Record<keyof OmbraConfig, string>> } = {},
-): LoadedConfig {
+): CliConfig {
   const assigned = parseAssignments(flags.set ?? []);
-  return loadConfig({
+  const values: Partial<Record<string, unknown>> = { ...assigned, ...extra.values };
+  const labels: Partial<Record<string, string>> = { ...extra.labels };
+  if (flags.keyFile !== undefined) {
+    values.keyFile = flags.keyFile;
+    labels.keyFile = '--key-file';
+  }
+  const loaded = loadConfig({
     configFile: flags.config,
     preset: flags.preset,
     env: io.env,
-    flags: { ...assigned, ...extra.values },
-    flagLabels: extra.labels,
+    flags: values,
+    flagLabels: labels,
   });
+  return { ...loaded, session: { ...(flags.user !== undefined ? { user: flags.user } : {}), env: io.env } };
 }
 
 /**
@@ -51,8 +71,12 @@ export function loadCliConfig(
  * and logs at warn unless a log level was configured, so a command's stderr carries
  * problems, not the open/close lines a long-running process wants.
  */
-export function openOptionsFrom(loaded: LoadedConfig): OpenOptions {
+export function openOptionsFrom(loaded: CliConfig): OpenOptions {
   const options: OpenOptions = { ...loaded.config };
   if (loaded.sources.logLevel.kind === 'default') options.logLevel = 'warn';
+  if (loaded.session !== undefined) {
+    options.env = loaded.session.env;
+    if (loaded.session.user !== undefined) options.user = loaded.session.user;
+  }
   return options;
 }

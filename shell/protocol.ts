@@ -10,10 +10,13 @@ export type OutputEvent =
   /** A result starts: its column names. */
   | { kind: 'columns'; columns: string[] }
   /**
-   * A batch of result rows. `cells` are display strings for table/csv front ends;
-   * `json` is the row as one line of JSON (DESIGN.md §7), present in json format.
+   * A batch of result rows; `cells.length` is the number of rows. `cells` are the display
+   * strings of each row in table format (empty for rows past the front end's display cap,
+   * and in json and csv format, where nobody draws them). `json` is each row as one line of
+   * JSON (DESIGN.md §7), present in json format; `csv` each row as one CSV record, present in
+   * csv format (shell/row-format.ts).
    */
-  | { kind: 'rows'; cells: string[][]; json?: string[] }
+  | { kind: 'rows'; cells: string[][]; json?: string[]; csv?: string[] }
   /** A result ended. */
   | { kind: 'end'; rowCount: number; elapsedMs: number; summary: string }
   /** Plain output (reports, help, :params...). `stream` is where the line shell prints it. */
@@ -30,6 +33,10 @@ export interface RunOutcome {
   /** The input asked to quit (`:quit`). */
   quit: boolean;
   elapsedMs: number;
+  /** The session's result format after this run (`:format` changes it), for front ends that print by it. */
+  format?: OutputFormat;
+  /** Whether the session shows timing after this run (`:timing`). */
+  timing?: boolean;
 }
 
 export interface Completion {
@@ -40,8 +47,12 @@ export interface Completion {
 
 /** What a console front end needs from the engine side (in-process or across a worker). */
 export interface ConsoleBackend {
-  /** Run one unit of input (a statement ending with ';' or one ':command' line). */
-  run(input: string, onEvent: (event: OutputEvent) => void): Promise<RunOutcome>;
+  /**
+   * Run one unit of input (a statement ending with ';' or one ':command' line). When onEvent
+   * returns a promise (a front end whose output is full), no more rows are produced until it
+   * settles.
+   */
+  run(input: string, onEvent: (event: OutputEvent) => void | Promise<void>): Promise<RunOutcome>;
   /** Cancel the running statement or job, if any (Ctrl-C). */
   cancel(): void;
   complete(line: string, cursor: number): Promise<Completion>;

@@ -62,6 +62,8 @@ export interface OmbraConfig {
   auditScope: string;
   /** Key file for encryption at rest ('' = use OMBRA_ENCRYPTION_KEY or no encryption). */
   keyFile: string;
+  /** Session user of an OS user: "os=db,...", '*=db' for any other ('' = the OS user's name). */
+  userMap: string;
 }
 
 type Rule =
@@ -109,6 +111,7 @@ export const CONFIG_SPEC: { [K in keyof OmbraConfig]: OptionSpec & { default: Om
   auditLogFile: { default: '', rule: { kind: 'string' }, live: false, doc: 'audit log path' },
   auditScope: { default: 'all', rule: { kind: 'string' }, live: true, doc: 'audited actions' },
   keyFile: { default: '', rule: { kind: 'string' }, live: false, doc: 'encryption key file' },
+  userMap: { default: '', rule: { kind: 'string' }, live: false, doc: 'OS user to database user (os=db,...)' },
 };
 
 export function defaultConfig(): OmbraConfig {

@@ -8,7 +8,7 @@
 // ':memory:' opens a database that lives in memory only (tests, the TCK, scratch work).
 
 import { resolveConfig, validateOption, CONFIG_SPEC, type CheckpointMode, type OmbraConfig } from './config.js';
-import { ConfigError, StorageError } from './errors.js';
+import { ConfigError, SecurityError, StorageError } from './errors.js';
 import { JobRegistry } from './ops/job.js';
 import { backupDatabase, type BackupOptions, type BackupReport } from './ops/backup.js';
 import { analyzeDatabase, compactDatabase, type CompactOptions, type CompactReport } from './ops/compact.js';
@@ -16,6 +16,10 @@ import type { FragmentationReport } from './ops/fragmentation.js';
 import { databaseInfo, type DatabaseInfo } from './ops/info.js';
 import { restoreBackup, type RestoreOptions, type RestoreReport } from './ops/restore.js';
 import { verifyDatabase, type VerifyOptions, type VerifyReport } from './ops/verify.js';
+import { repairDatabase, type RepairOptions, type RepairReport } from './ops/repair.js';
+import { salvageDatabase, type SalvageOptions, type SalvageReport } from './ops/salvage.js';
+import { importIntoDatabase, importNewDatabase, type CsvImportOptions, type ImportReport, type NewDatabaseImportOptions } from './ops/import.js';
+import { exportDatabase, type ExportOptions, type ExportReport } from './ops/export.js';
 import { WalArchiver } from './ops/wal-archive.js';
 import type { CheckpointReport } from './storage/checkpoint.js';
 import { RealFileSystem } from './storage/fs-real.js';
@@ -28,6 +32,13 @@ import { resolveLogSettings, type LogDestination, type Logger } from './observe/
 import type { WriteKind } from './observe/safety.js';
 import type { HealthReport, MetricsSnapshot } from './observe/snapshot.js';
 import { pagerSource, type ObserverSource } from './observe/source.js';
+// security (src/security/): access control, audit log, encryption at rest
+import { backupCodec, DatabaseEncryption, rekeyDatabase, resolveKey, Security, type RekeyReport } from './security/index.js';
+// queries (src/cypher, src/query)
+import { QueryEngine } from './cypher/engine.js';
+import type { ProcedureRegistry } from './cypher/binder/procedures.js';
+import { GraphShared } from './graph/shared.js';
+import { PreparedStatement, QuerySession, Transaction, type QueryOptions, type QueryResult } from './query/index.js';
 
 export const MEMORY_PATH = ':memory:';
 
@@ -42,6 +53,16 @@ export interface OpenOptions extends Partial<OmbraConfig> {
   hooks?: PagerHooks;
   /** Where log lines go from the start (the console passes 'memory'; default: logFile, else stderr). */
   logDestination?: LogDestination;
+  /**
+   * Key of an encrypted database (64 hex digits, base64 of 32 bytes, or 32 raw bytes). Default:
+   * config keyFile, else OMBRA_ENCRYPTION_KEY. A new file opened with a key is created
+   * encrypted (security/key.ts, security/encrypted-open.ts).
+   */
+  encryptionKey?: string | Uint8Array;
+  /** The session user (CLI --user); default: the OS user mapped by config userMap (security/security.ts). */
+  user?: string;
+  /** Where OMBRA_ENCRYPTION_KEY is read (default process.env; the CLI passes its own). */
+  env?: NodeJS.ProcessEnv;
 }
 
 export class Database {
@@ -49,6 +70,10 @@ export class Database {
   private closing: Promise<void> | null = null;
   /** The WAL archiver when `walArchiveDir` is set (ops/wal-archive.ts). */
   private archiver: WalArchiver | null = null;
+  /** Access control and audit (security/security.ts); set by open. */
+  private securityState!: Security;
+  /** Encryption at rest of this open (security/encrypted-open.ts); set by open. */
+  private encryption!: DatabaseEncryption;
 
   private constructor(
     readonly path: string,
@@ -68,7 +93,7 @@ export class Database {
    * ConfigError for a bad option (each names the key and the allowed range).
    */
   static open(path: string, options: OpenOptions = {}): Database {
-    const { fs: givenFs, lock, create, hooks, logDestination, ...overrides } = options;
+    const { fs: givenFs, lock, create, hooks, logDestination, encryptionKey, user, env, ...overrides } = options;
     const config = resolveConfig(overrides, 'open options');
     const observer = new Observer({
       config,
@@ -85,13 +110,40 @@ export class Database {
     }
     fs = fs ?? new RealFileSystem();
     let pager: Pager;
+    let encryption: DatabaseEncryption;
     try {
-      pager = Pager.open({ fs, path: filePath, config, hooks: observer.hooksWith(hooks), lock: path === MEMORY_PATH ? false : lock, create });
+      // The key is tried on page 0 before the lock, the WAL or anything else is touched.
+      const key = resolveKey({ encryptionKey, keyFile: config.keyFile, env });
+      encryption = DatabaseEncryption.prepare({ fs, path: filePath, key, readOnly: config.readOnly, create: create ?? !config.readOnly, pageSizeBytes: config.pageSizeBytes });
+      const codec = encryption.codec ?? undefined;
+      pager = Pager.open({ fs, path: filePath, config, hooks: observer.hooksWith(hooks), lock: path === MEMORY_PATH ? false : lock, create, codec });
     } catch (error) {
       observer.dispose();
       throw error;
     }
+    let security: Security;
+    try {
+      encryption.attach(pager);
+      // The audit log of a memory database goes to the real file system unless a fs was given.
+      const auditFs = path === MEMORY_PATH && givenFs === undefined ? new RealFileSystem() : fs;
+      security = new Security({
+        pager,
+        fs: auditFs,
+        settings: config,
+        ...(user !== undefined ? { user } : {}),
+        assertWritable: () => db.assertWritable('maintenance'),
+        onError: (error, what) => db.logger.event('security', `${what} failed: ${error instanceof Error ? error.message : String(error)}`, {}, 'error'),
+      });
+    } catch (error) {
+      pager.close({ checkpoint: false }).catch(() => undefined);
+      observer.dispose();
+      throw error;
+    }
     const db = new Database(path, fs, pager, config, observer);
+    db.securityState = security;
+    db.encryption = encryption;
+    encryption.onBackgroundError = (error) => observer.hooksWith(undefined).onBackgroundError?.(error);
+    db.jobs.guard = { admit: (spec) => security.admitJob(spec) };
     db.observed = pagerSource({
       path,
       fs,
@@ -123,9 +175,11 @@ export class Database {
 
   /**
    * Change settings on the running database (console `:set`). Only options marked live in
-   * config.ts may change; others throw CONFIG_INVALID naming the key.
+   * config.ts may change; others throw CONFIG_INVALID naming the key. Needs Configure.
    */
   configure(changes: Partial<OmbraConfig>): void {
+    const target = Object.keys(changes).join(', ');
+    const user = this.security.authorize('configure', 'configure', target);
     const validated: Partial<OmbraConfig> = {};
     for (const [key, value] of Object.entries(changes)) {
       const spec = (CONFIG_SPEC as Record<string, { live: boolean }>)[key];
@@ -135,9 +189,43 @@ export class Database {
       }
       (validated as Record<string, unknown>)[key] = validateOption(key as keyof OmbraConfig, value, 'configure');
     }
+    this.security.validateSettings(validated);
     Object.assign(this.settings, validated);
     this.pager.configure(validated);
     this.observer.configure(validated);
+    this.security.applySettings(validated);
+    this.security.record({ user, action: 'configure', target, outcome: 'ok' });
+  }
+
+  // ── security (src/security/) ─────────────────────────────────────────────
+
+  /** Users, roles, permission checks and the audit log of this database (security/security.ts). */
+  get security(): Security {
+    return this.securityState;
+  }
+
+  /**
+   * This database as `user`: every statement, job and change made through the returned view
+   * (and the transactions and prepared statements it hands out) is checked and audited as
+   * `user`. Cost: a Proxy; AsyncLocalStorage per call.
+   */
+  asUser(user: string): Database {
+    return this.security.sessionView(this, user);
+  }
+
+  /**
+   * Rewrite every page into a new file under a new key (`newKey`, or the key file
+   * `newKeyFile`; `newKey: null` writes an unencrypted copy) as a job; the source is not
+   * changed (security/rekey.ts). Needs Admin. Cost: reads and writes every page once.
+   */
+  async rekey(options: { out: string; newKey?: string | Uint8Array | null; newKeyFile?: string }): Promise<RekeyReport> {
+    this.assertOpen();
+    if (options.newKey === undefined && options.newKeyFile === undefined) {
+      throw new SecurityError('INVALID_ARGUMENT', 'rekey needs the new key (newKey or newKeyFile), or newKey: null for an unencrypted copy', {});
+    }
+    if (this.fs.exists(options.out)) throw new SecurityError('INVALID_ARGUMENT', `${options.out} already exists: rekey writes a new database and never replaces one`, { file: options.out });
+    const newKey = options.newKey === null ? null : resolveKey({ ...(options.newKey !== undefined ? { encryptionKey: options.newKey } : {}), keyFile: options.newKeyFile ?? '', env: {} });
+    return rekeyDatabase(this, { out: options.out, newKey });
   }
 
   /** Checkpoint as a job (shows in the Jobs panel and `:jobs`). */
@@ -193,13 +281,136 @@ export class Database {
     return databaseInfo(this);
   }
 
-  /** Restore a backup chain (and the WAL archive up to a time) into a new database file (ops/restore.ts). */
-  static restore(options: RestoreOptions, jobs?: JobRegistry): Promise<RestoreReport> {
-    return restoreBackup(options, jobs);
+  /**
+   * Rebuild every derived structure (indexes, adjacency, degrees, counters, free list) from the
+   * primary records into a new database at `options.out`, reporting what was fixed
+   * (ops/repair.ts). Reads one snapshot of this database; never changes it.
+   */
+  repair(options: RepairOptions): Promise<RepairReport> {
+    this.assertOpen();
+    return repairDatabase(this, options);
+  }
+
+  /**
+   * Import CSV files (neo4j-admin import format) into this database in one write transaction:
+   * all or nothing (ops/import.ts, graph/bulk-import.ts). Holds the writer while it runs.
+   */
+  importCsv(options: CsvImportOptions): Promise<ImportReport> {
+    this.assertOpen();
+    return importIntoDatabase(this, options);
+  }
+
+  /** Export the graph as CSV files bulk import reads back (ops/export.ts). Reads one snapshot. */
+  exportCsv(options: ExportOptions): Promise<ExportReport> {
+    this.assertOpen();
+    return exportDatabase(this, options);
+  }
+
+  /**
+   * Scan the pages of a database too damaged to open or repair and write what they hold into a
+   * new database (ops/salvage.ts). Needs no open database; only reads the damaged files.
+   */
+  static salvage(options: SalvageOptions, jobs?: JobRegistry): Promise<SalvageReport> {
+    return salvageDatabase(options, jobs);
+  }
+
+  /** Import CSV files into a new database file, built directly and renamed into place when complete (ops/import.ts). */
+  static importCsvToNewDatabase(options: NewDatabaseImportOptions, jobs?: JobRegistry): Promise<ImportReport> {
+    return importNewDatabase(options, jobs);
+  }
+
+  /**
+   * Restore a backup chain (and the WAL archive up to a time) into a new database file
+   * (ops/restore.ts). An encrypted chain restores as stored; its key (`encryptionKey`, else
+   * OMBRA_ENCRYPTION_KEY) lets the result get full verification. On a database's job
+   * registry (`db.jobs`) the restore is a job of that database: Admin, audited.
+   */
+  static async restore(options: RestoreOptions & { encryptionKey?: string | Uint8Array; keyFile?: string; env?: NodeJS.ProcessEnv }, jobs?: JobRegistry): Promise<RestoreReport> {
+    const { encryptionKey, keyFile, env, ...restore } = options;
+    if (restore.codec === undefined) {
+      const codec = backupCodec(restore.dir, { ...(encryptionKey !== undefined ? { encryptionKey } : {}), keyFile: keyFile ?? '', ...(env !== undefined ? { env } : {}) }, restore.fs);
+      if (codec !== null) restore.codec = codec;
+    }
+    return restoreBackup(restore, jobs);
   }
 
   get isClosed(): boolean {
     return this.pager.isClosed;
+  }
+
+  // ── queries (src/query/session.ts has the contract) ──────────────────────
+
+  /** Per-database graph caches (catalog names, index definitions) every GraphReader/Writer of this database shares. */
+  readonly graphShared = new GraphShared();
+  private session: QuerySession | null = null;
+  /** Sessions of users other than the default one (asUser / security.runAs), on the same host. */
+  private readonly userSessions = new Map<string, QuerySession>();
+
+  /** The query session of the current user (security.currentUser()): statements are checked and audited as that user. */
+  private get queries(): QuerySession {
+    this.assertOpen();
+    if (this.session === null) {
+      const engine = new QueryEngine();
+      this.session = new QuerySession({
+        pager: this.pager,
+        graphShared: this.graphShared,
+        engine,
+        limits: () => ({ queryTimeoutMs: this.settings.queryTimeoutMs, maxIntermediateRows: this.settings.maxIntermediateRows }),
+        assertWritable: () => this.assertWritable('data'),
+        recordQuery: (ms, write) => this.observer.recordQuery(ms, { write }),
+        recordWrites: (n) => this.observer.recordWrites(n),
+        guard: this.security,
+      }, this.security.defaultUser);
+    }
+    const user = this.security.currentUser();
+    if (user === this.session.user) return this.session;
+    let session = this.userSessions.get(user);
+    if (session === undefined) {
+      session = new QuerySession(this.session.host, user);
+      this.userSessions.set(user, session);
+    }
+    return session;
+  }
+
+  /** The query engine: plan cache, procedures (register more with `queryEngine.procedures.register`). */
+  get queryEngine(): QueryEngine {
+    return this.queries.host.engine;
+  }
+
+  /** Procedures CALL can use. */
+  get procedures(): ProcedureRegistry {
+    return this.queryEngine.procedures;
+  }
+
+  /**
+   * Run one statement in its own transaction. A statement that writes commits durably
+   * (synced) before this returns; a failed statement changes nothing. Params are JS values
+   * (integral numbers are INTEGER, float(x) a FLOAT, bigint an INTEGER).
+   */
+  query(text: string, params?: Readonly<Record<string, unknown>>, options?: QueryOptions): QueryResult {
+    return this.queries.query(text, params, options);
+  }
+
+  /** As query(), but a write joins a group commit; resolves once it is durable. */
+  queryAsync(text: string, params?: Readonly<Record<string, unknown>>, options?: QueryOptions): Promise<QueryResult> {
+    return this.queries.queryAsync(text, params, options);
+  }
+
+  /** Parse, bind and plan once (cached by text); run many times with run() / stream(). */
+  prepare(text: string): PreparedStatement {
+    const session = this.queries;
+    return new PreparedStatement(session, session.prepare(text));
+  }
+
+  /**
+   * An explicit transaction. Read-write (default) holds the single writer until commit or
+   * rollback; `readOnly` is one snapshot for several reads.
+   */
+  begin(options: { readOnly?: boolean } = {}): Transaction {
+    const session = this.queries;
+    if (options.readOnly === true) return new Transaction(session, this.pager.beginRead());
+    this.assertWritable('data');
+    return new Transaction(session, this.pager.beginWrite());
   }
 
   // ── observability and safety (src/observe/) ──────────────────────────────
@@ -228,14 +439,18 @@ export class Database {
     return this.observer.guard.maintenanceMode;
   }
 
-  /** Maintenance mode refuses data writes (MAINTENANCE_MODE); reads and maintenance jobs go on. */
+  /** Maintenance mode refuses data writes (MAINTENANCE_MODE); reads and maintenance jobs go on. Needs Configure. */
   setMaintenanceMode(on: boolean): void {
+    const user = this.security.authorize('configure', 'configure', `maintenance mode ${on ? 'on' : 'off'}`);
     this.observer.setMaintenanceMode(on, this.path);
+    this.security.record({ user, action: 'configure', target: `maintenance mode ${on ? 'on' : 'off'}`, outcome: 'ok' });
   }
 
-  /** Close the I/O circuit breaker after the storage problem is fixed: writes are accepted again. */
+  /** Close the I/O circuit breaker after the storage problem is fixed: writes are accepted again. Needs Configure. */
   resetCircuitBreaker(): void {
+    const user = this.security.authorize('configure', 'configure', 'circuit breaker reset');
     this.observer.resetCircuitBreaker(this.path);
+    this.security.record({ user, action: 'configure', target: 'circuit breaker reset', outcome: 'ok' });
   }
 
   /** The ops layer records each finished backup here (health check backup_age). */
@@ -270,10 +485,13 @@ export class Database {
   close(): Promise<void> {
     if (this.closing === null) {
       this.beginShutdown();
+      this.session?.close();
+      for (const session of this.userSessions.values()) session.close();
       this.closing = (async () => {
         this.jobs.cancel();
         await this.jobs.idle();
         try {
+          this.encryption.release(); // encryption.ts N3: before the last checkpoint
           await this.pager.close();
         } finally {
           this.archiver?.close();

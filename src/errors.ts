@@ -84,6 +84,8 @@ export const ERROR_CODES = {
   BACKUP_CORRUPT: { exit: 2, summary: 'a backup file failed its checksum' },
   RESTORE_TARGET_EXISTS: { exit: 1, summary: 'the restore target exists (use --force)' },
   VERIFY_FAILED: { exit: 2, summary: 'verify found problems' },
+  OUTPUT_EXISTS: { exit: 1, summary: 'the output file of repair, salvage or import exists (use --force where offered)' },
+  SALVAGE_NOTHING: { exit: 1, summary: 'salvage found no readable page of the database' },
 
   // ── observe / safety ─────────────────────────────────────────────────────
   MAINTENANCE_MODE: { exit: 1, summary: 'the database is in maintenance mode: writes are refused' },
@@ -96,7 +98,16 @@ export const ERROR_CODES = {
   ENCRYPTION_KEY_MISSING: { exit: 3, summary: 'the database is encrypted and no key was given' },
   ENCRYPTION_KEY_WRONG: { exit: 3, summary: 'the encryption key does not open this database' },
   ENCRYPTION_KEY_INVALID: { exit: 3, summary: 'the encryption key is not 32 bytes of hex or base64' },
+  ENCRYPTION_NOT_ENABLED: { exit: 3, summary: 'a key was given but the database is not encrypted (ombra rekey encrypts a copy)' },
+  ENCRYPTION_NONCES_EXHAUSTED: { exit: 1, summary: 'the nonces reserved for page encryption are used up; the write was refused so no nonce repeats' },
   AUDIT_TAMPERED: { exit: 2, summary: 'the audit log hash chain is broken' },
+
+  // ── shell (console command language, line shell, engine worker) ──────────
+  SHELL_UNKNOWN_COMMAND: { exit: 1, summary: 'no :command with that name' },
+  SHELL_COMMAND_USAGE: { exit: 1, summary: 'a :command was given arguments it does not take' },
+  SHELL_INCOMPLETE_INPUT: { exit: 1, summary: 'the input ended inside a statement (no closing ;)' },
+  SHELL_SOURCE: { exit: 1, summary: 'a :source or -f file cannot be read, or sources itself' },
+  SHELL_WORKER_CRASHED: { exit: 1, summary: 'the console engine worker stopped unexpectedly' },
 } as const satisfies Record<string, { exit: number; summary: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

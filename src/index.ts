@@ -23,3 +23,6 @@ export { verifyBackupChain, type VerifyBackupOptions } from './ops/verify-backup
 export type { WalArchiveStatus } from './ops/wal-archive.js';
 export type { CheckpointReport } from './storage/checkpoint.js';
 export type { RecoveryReport } from './storage/wal.js';
+// queries (src/query, src/cypher)
+export { toRecords, PreparedStatement, QueryStream, Transaction, type QueryOptions, type QueryResult, type TransactionState } from './query/index.js';
+export { CancellationToken, ProcedureRegistry, NodeResult, RelationshipResult, PathResult, type ProcedureDefinition, type PlanDescription, type QueryStats, type ResultValue } from './cypher/index.js';

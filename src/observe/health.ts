@@ -22,7 +22,8 @@
 //   circuit_breaker  open → unhealthy (writes are refused until reset).
 //   lock             writer holding the lock, or no lock (in memory): healthy. Read-only
 //                    beside another writer: healthy, and the message names the writer.
-//   access_control   reports whether access control is on; healthy either way.
+//   access_control   reports whether access control is on (off: every session may do anything);
+//                    healthy either way.
 //   storage          present only when the pager refuses all work after an I/O error it
 //                    could not recover from in place (pager.ts R4): unhealthy, reopen.
 //
@@ -215,7 +216,9 @@ function accessControlCheck({ config }: HealthInputs): HealthCheck {
   return {
     name: 'access_control',
     status: 'healthy',
-    message: config.accessControl ? 'access control is on' : 'access control is off',
+    message: config.accessControl
+      ? 'access control is on: every statement and job is checked against the session user\'s roles'
+      : 'access control is off (the default for a local file): every session may read, write, delete, back up and configure; set accessControl = true to enforce users and roles',
     value: config.accessControl ? 1 : 0,
     unit: 'bool',
     threshold: null,

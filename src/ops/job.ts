@@ -47,6 +47,14 @@ export interface JobSpec<R> {
 
 export type JobListener = (info: JobInfo) => void;
 
+/**
+ * Access control and audit of jobs plug in here (src/security/security.ts admitJob): admit()
+ * runs before a job exists and throws to refuse it; the function it returns hears the end.
+ */
+export interface JobGuard {
+  admit(spec: { kind: JobKind; description: string }): ((info: JobInfo) => void) | undefined;
+}
+
 /** A running or finished job. `result` settles with the report or the error. */
 export class Job<R = unknown> {
   readonly result: Promise<R>;
@@ -155,11 +163,18 @@ export class JobRegistry {
   private readonly recent: JobInfo[] = [];
   private readonly listeners = new Set<JobListener>();
   private lastProgressNotify = 0;
+  /** Set by the database (security); null for registries of file-level jobs (CLI restore). */
+  guard: JobGuard | null = null;
+  private readonly endHooks = new Map<number, (info: JobInfo) => void>();
 
   constructor(private readonly sliceMs = DEFAULT_SLICE_MS) {}
 
-  /** Start a job. Throws JOB_CONFLICT when it is exclusive and another exclusive job runs (J1). */
+  /**
+   * Start a job. Throws whatever the guard throws to refuse it (PERMISSION_DENIED), and
+   * JOB_CONFLICT when it is exclusive and another exclusive job runs (J1).
+   */
   start<R>(spec: JobSpec<R>): Job<R> {
+    const onEnd = this.guard?.admit(spec);
     if (spec.exclusive) {
       for (const job of this.running.values()) {
         const info = job.snapshot();
@@ -173,6 +188,7 @@ export class JobRegistry {
     }
     const job = new Job<R>(this.nextId++, spec, this, this.sliceMs);
     this.running.set(job.id, job as Job);
+    if (onEnd !== undefined) this.endHooks.set(job.id, onEnd);
     return job;
   }
 
@@ -232,5 +248,10 @@ export class JobRegistry {
     this.recent.unshift(info);
     if (this.recent.length > RECENT_LIMIT) this.recent.length = RECENT_LIMIT;
     this.notify(info);
+    const onEnd = this.endHooks.get(job.id);
+    if (onEnd !== undefined) {
+      this.endHooks.delete(job.id);
+      onEnd(info);
+    }
   }
 }

@@ -100,7 +100,7 @@ function bindNode(ctx: BindContext, node: NodePattern, scope: Scope, state: Patt
     const existing = scope.get(name);
     if (existing !== undefined) {
       const type = existing.info.type;
-      if (type !== 'NODE' && type !== 'ANY') {
+      if (type !== 'NODE' && type !== 'ANY' && type !== 'NULL') {
         throw ctx.error(node.variable!.span, 'VariableTypeConflict', `variable \`${name}\` is a ${type}, not a node`);
       }
       if (state.mode === 'merge' && !state.newSlots.includes(existing.slot) && (labels.length > 0 || node.properties !== null)) {
@@ -129,6 +129,7 @@ function bindRelationship(ctx: BindContext, rel: RelationshipPattern, scope: Sco
   const varLength = rel.length !== null;
   const info = varLength ? RELATIONSHIP_LIST_TYPE : RELATIONSHIP_TYPE;
   if (state.mode === 'merge') {
+    if (name !== null && scope.has(name)) throw ctx.error(rel.variable!.span, 'VariableAlreadyBound', `variable \`${name}\` is already bound: MERGE cannot create it again`);
     if (rel.types.length !== 1) throw ctx.error(rel.span, 'NoSingleRelationshipType', 'MERGE needs exactly one relationship type');
     if (varLength) throw ctx.error(rel.span, 'CreatingVarLength', 'MERGE cannot create a variable-length relationship');
   }
@@ -142,12 +143,15 @@ function bindRelationship(ctx: BindContext, rel: RelationshipPattern, scope: Sco
       const type = existing.info.type;
       if (state.mode === 'merge') throw ctx.error(rel.variable!.span, 'VariableAlreadyBound', `variable \`${name}\` is already bound: MERGE cannot create it again`);
       if (varLength) {
-        if (type === 'LIST' && existing.info.element === 'RELATIONSHIP') {
-          throw ctx.error(rel.variable!.span, 'VariableAlreadyBound', `variable \`${name}\` is already bound to a list of relationships`);
+        // A list bound earlier (`WITH [r1, r2] AS rs MATCH (a)-[rs*]->(b)`) is matched as the path it forms.
+        if (type !== 'LIST' && type !== 'ANY') {
+          throw ctx.error(rel.variable!.span, 'VariableTypeConflict', `variable \`${name}\` is a ${type}, not a list of relationships`);
         }
-        throw ctx.error(rel.variable!.span, 'VariableTypeConflict', `variable \`${name}\` is a ${type}, not a list of relationships`);
+        if (state.relationshipNames.has(name)) {
+          throw ctx.error(rel.variable!.span, 'VariableAlreadyBound', `variable \`${name}\` is already bound in this pattern`);
+        }
       }
-      if (type !== 'RELATIONSHIP' && type !== 'ANY') {
+      if (!varLength && type !== 'RELATIONSHIP' && type !== 'ANY' && type !== 'NULL') {
         throw ctx.error(rel.variable!.span, 'VariableTypeConflict', `variable \`${name}\` is a ${type}, not a relationship`);
       }
       if (state.relationshipNames.has(name)) {
@@ -211,6 +215,10 @@ function bindCreatePath(ctx: BindContext, part: PatternPart, scope: Scope, creat
   }
   for (let i = 0; i < path.relationships.length; i++) {
     const rel = path.relationships[i]!;
+    const boundName = rel.variable?.name ?? null;
+    if (boundName !== null && scope.has(boundName)) {
+      throw ctx.error(rel.variable!.span, 'VariableAlreadyBound', `variable \`${boundName}\` is already bound: CREATE cannot create it again`);
+    }
     if (rel.types.length !== 1) throw ctx.error(rel.span, 'NoSingleRelationshipType', 'CREATE needs exactly one relationship type');
     ctx.labels.add(rel.types[0]!.name);
     if (rel.direction !== 'outgoing' && rel.direction !== 'incoming') {

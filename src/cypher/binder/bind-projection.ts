@@ -43,7 +43,7 @@ export function bindProjection(
   const drafts: Draft[] = [];
   if (projection.star) {
     const names = visibleNames(input);
-    if (names.length === 0 && projection.items.length === 0) {
+    if (clause === 'RETURN' && names.length === 0 && projection.items.length === 0) {
       throw ctx.error(projection.span, 'NoVariablesInScope', `${clause} * needs at least one variable in scope`);
     }
     for (const name of names) {
@@ -54,9 +54,6 @@ export function bindProjection(
   const seen = new Set(drafts.map((d) => d.name));
   for (const item of projection.items) {
     const name = columnName(item);
-    if (clause === 'WITH' && item.alias === null && item.expression.kind !== 'Variable') {
-      throw ctx.error(item.span, 'NoExpressionAlias', `an expression in WITH must be aliased (use AS): ${item.text}`);
-    }
     if (seen.has(name)) throw ctx.error(item.span, 'ColumnNameConflict', `the column name \`${name}\` is used twice`);
     seen.add(name);
     const aggregating = containsAggregate(item.expression);
@@ -85,11 +82,8 @@ export function bindProjection(
     place: clause,
     substitute: (e) => {
       if (isAggregateCall(e)) return undefined;
-      const key = tryKey(ctx, e, input);
-      if (key !== undefined) {
-        const slot = groupKeys.get(key);
-        if (slot !== undefined) return { kind: 'Slot', slot, name: ctx.slots.nameOf(slot) };
-      }
+      const slot = simpleGroupingKey(ctx, e, input, groupKeys);
+      if (slot !== undefined) return slot;
       if (e.kind === 'Variable') {
         throw ctx.error(
           e.span,
@@ -131,21 +125,23 @@ export function bindProjection(
       scope = new Map(input);
       for (const [name, variable] of output) scope.set(name, variable);
     }
-    const options: ExprOptions = {
+    const matchAggregate = (e: Expression): BExpr => {
+      if (aggregation) {
+        const key = tryKey(ctx, e, input, true);
+        const slot = key === undefined ? undefined : aggregateKeys.get(key);
+        if (slot !== undefined) return { kind: 'Slot', slot, name: ctx.slots.nameOf(slot) };
+        // Bind the arguments where ORDER BY sees them first: an unknown name is the better message.
+        bindArguments(ctx, e, output);
+      }
+      throw ctx.error(e.span, 'InvalidAggregation', 'ORDER BY can only use an aggregate that the projection computes');
+    };
+    // A sort key without aggregates may use any projected expression.
+    const plain: ExprOptions = {
       aggregates: null,
       place: 'ORDER BY',
       substitute: restricted
         ? (e) => {
-            if (isAggregateCall(e)) {
-              if (aggregation) {
-                const key = tryKey(ctx, e, input, true);
-                const slot = key === undefined ? undefined : aggregateKeys.get(key);
-                if (slot !== undefined) return { kind: 'Slot', slot, name: ctx.slots.nameOf(slot) };
-                // Bind the arguments where ORDER BY sees them first: an unknown name is the better message.
-                bindArguments(ctx, e, output);
-              }
-              throw ctx.error(e.span, 'InvalidAggregation', 'ORDER BY can only use an aggregate that the projection computes');
-            }
+            if (isAggregateCall(e)) return matchAggregate(e);
             const key = tryKey(ctx, e, input);
             const slot = key === undefined ? undefined : itemKeys.get(key);
             if (slot !== undefined) return { kind: 'Slot', slot, name: ctx.slots.nameOf(slot) };
@@ -153,12 +149,39 @@ export function bindProjection(
           }
         : undefined,
     };
-    orderBy = projection.orderBy.map((sort) => ({ expression: bindExpression(ctx, sort.expression, scope, options), descending: sort.descending }));
+    // A sort key with aggregates: only variables and properties may stand for projected items.
+    const aggregating: ExprOptions = {
+      aggregates: null,
+      place: 'ORDER BY',
+      substitute: (e) => {
+        if (isAggregateCall(e)) return matchAggregate(e);
+        return simpleGroupingKey(ctx, e, input, itemKeys);
+      },
+    };
+    orderBy = projection.orderBy.map((sort) => ({
+      expression: bindExpression(ctx, sort.expression, scope, containsAggregate(sort.expression) ? aggregating : plain),
+      descending: sort.descending,
+    }));
   }
 
   const skip = projection.skip === null ? null : bindCount(ctx, projection.skip, 'SKIP');
   const limit = projection.limit === null ? null : bindCount(ctx, projection.limit, 'LIMIT');
-  const boundWhere = where === null ? null : bindExpression(ctx, where, output, { aggregates: null, place: 'WHERE' });
+  // WHERE sees the new names and, without aggregation, the variables before the WITH too.
+  let whereScope: Scope = output;
+  if (!aggregation) {
+    whereScope = new Map(input);
+    for (const [name, variable] of output) whereScope.set(name, variable);
+  }
+  const boundWhere = where === null ? null : bindExpression(ctx, where, whereScope, { aggregates: null, place: 'WHERE' });
+  if (where !== null) checkPredicateType(ctx, where, boundWhere!);
+  const itemSlots = new Set(items.map((item) => item.slot));
+  const dropped = new Set([...input.values()].map((v) => v.slot).filter((slot) => !itemSlots.has(slot)));
+  const whereBeforeProjectionEnds = boundWhere !== null && readsAnySlot(boundWhere, dropped);
+  for (const item of projection.items) {
+    if (clause === 'WITH' && item.alias === null && item.expression.kind !== 'Variable') {
+      throw ctx.error(item.span, 'NoExpressionAlias', `an expression in WITH must be aliased (use AS): ${item.text}`);
+    }
+  }
 
   const bound: BoundProjection = {
     kind: 'Projection',
@@ -170,8 +193,54 @@ export function bindProjection(
     skip,
     limit,
     where: boundWhere,
+    whereBeforeProjectionEnds,
   };
   return { bound, scope: output };
+}
+
+/**
+ * The slot of the projected item `e` stands for, when `e` is a variable or a property access
+ * (the only forms allowed next to an aggregate); AmbiguousAggregationExpression when a more
+ * complex expression matches an item.
+ */
+function simpleGroupingKey(ctx: BindContext, e: Expression, input: Scope, keys: ReadonlyMap<string, number>): BExpr | undefined {
+  const key = tryKey(ctx, e, input);
+  const slot = key === undefined ? undefined : keys.get(key);
+  if (slot === undefined) return undefined;
+  if (e.kind === 'Variable' || e.kind === 'PropertyAccess') return { kind: 'Slot', slot, name: ctx.slots.nameOf(slot) };
+  throw ctx.error(
+    e.span,
+    'AmbiguousAggregationExpression',
+    'only a variable or a property of a grouping key may be used next to an aggregate, not a larger expression (even a projected one)',
+  );
+}
+
+/** True when `e` reads one of `slots` (variables the projection drops). */
+function readsAnySlot(e: BExpr, slots: ReadonlySet<number>): boolean {
+  let found = false;
+  const visit = (x: unknown): void => {
+    if (found || typeof x !== 'object' || x === null) return;
+    if (Array.isArray(x)) {
+      for (const item of x) visit(item);
+      return;
+    }
+    const node = x as { kind?: string; slot?: number };
+    if (node.kind === 'Slot' && node.slot !== undefined && slots.has(node.slot)) {
+      found = true;
+      return;
+    }
+    for (const value of Object.values(x)) if (typeof value === 'object') visit(value);
+  };
+  visit(e);
+  return found;
+}
+
+/** WHERE must be a boolean (or unknown): `WHERE (n)` is InvalidArgumentType. */
+export function checkPredicateType(ctx: BindContext, where: Expression, bound: BExpr): void {
+  const type = typeOf(bound, (slot) => ctx.typeOfSlot(slot)).type;
+  if (type !== 'BOOLEAN' && type !== 'ANY' && type !== 'NULL') {
+    throw ctx.error(where.span, 'InvalidArgumentType', `WHERE needs a boolean, not a ${type}`);
+  }
 }
 
 function placeholder(): BExpr {

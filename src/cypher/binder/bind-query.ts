@@ -6,13 +6,13 @@
 // InvalidNumberOfArguments (CALL), InvalidArgumentType (DELETE of a non-entity), and
 // UndefinedVariable for every name read.
 
-import type { CallClause, Clause, Expression, ForeachClause, MergeClause, Query, RemoveClause, SetClause, SetItem, SingleQuery } from '../parser/ast.js';
+import type { CallClause, Clause, Expression, ForeachClause, MergeClause, Query, RemoveClause, SetItem, SingleQuery } from '../parser/ast.js';
 import { bindExpression, NO_AGGREGATES } from './bind-expression.js';
 import { bindCreatePattern, bindMatchPattern, mergeCreatePath } from './bind-pattern.js';
-import { bindProjection } from './bind-projection.js';
+import { bindProjection, checkPredicateType } from './bind-projection.js';
 import type { BExpr, BoundCall, BoundClause, BoundMerge, BoundSetItem, BoundSingleQuery } from './bound.js';
 import type { BindContext } from './context.js';
-import { ANY_TYPE, visibleNames, type Scope } from './scope.js';
+import type { Scope } from './scope.js';
 import { elementTypeOf, typeOf } from './types.js';
 
 /** Bind a top-level query (with its unions). */
@@ -73,6 +73,7 @@ function bindClause(ctx: BindContext, clause: Clause, scope: Scope): { bound: Bo
       const next = new Map(scope);
       const pattern = bindMatchPattern(ctx, clause.pattern, next, 'match');
       const where = clause.where === null ? null : bindExpression(ctx, clause.where, next, { aggregates: null, place: 'WHERE' });
+      if (clause.where !== null) checkPredicateType(ctx, clause.where, where!);
       return { bound: [{ kind: 'Match', optional: clause.optional, parts: pattern.parts, where, newSlots: pattern.newSlots }], scope: next };
     }
     case 'Unwind': {
@@ -278,4 +279,3 @@ function staticallyAccepts(declared: string, actual: string): boolean {
   return declared === actual;
 }
 
-export { visibleNames, ANY_TYPE };

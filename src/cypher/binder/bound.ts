@@ -48,8 +48,9 @@ export type BExpr =
   | { readonly kind: 'Quantifier'; readonly quantifier: 'all' | 'any' | 'none' | 'single'; readonly slot: number; readonly list: BExpr; readonly where: BExpr | null }
   | { readonly kind: 'Reduce'; readonly accumulator: number; readonly init: BExpr; readonly slot: number; readonly list: BExpr; readonly expression: BExpr }
   | { readonly kind: 'MapProjection'; readonly subject: BExpr; readonly items: readonly MapProjectionEntry[] }
-  | { readonly kind: 'PatternComprehension'; readonly match: BoundMatch; readonly projection: BExpr }
-  | { readonly kind: 'Exists'; readonly query: BoundSingleQuery }
+  | { readonly kind: 'PatternComprehension'; readonly match: BoundMatch; readonly projection: BExpr; readonly outer: readonly number[] }
+  /** `outer`: the slots of every variable in scope where the subquery is written (its argument). */
+  | { readonly kind: 'Exists'; readonly query: BoundSingleQuery; readonly outer: readonly number[] }
   | { readonly kind: 'PathBuild'; readonly steps: readonly PathStep[] };
 
 /** An aggregate call; `name` is the canonical aggregate name, or 'count*' for count(*). */
@@ -148,6 +149,11 @@ export interface BoundProjection {
   readonly limit: BExpr | null;
   /** WITH ... WHERE, evaluated after ORDER BY / SKIP / LIMIT. */
   readonly where: BExpr | null;
+  /**
+   * True when WHERE reads a variable the projection drops (`WITH a.x AS x WHERE a.y = 1`):
+   * it is then evaluated right after the items are computed, before DISTINCT and ORDER BY.
+   */
+  readonly whereBeforeProjectionEnds: boolean;
 }
 
 /** A property map or other write value for one pattern element of CREATE / MERGE. */

@@ -8,7 +8,6 @@
 
 import { add, divide, modulo, multiply, negate, power, subtract, unaryPlus } from '../runtime/arithmetic.js';
 import type { StaticType } from '../runtime/function-types.js';
-import { isAggregateName } from '../runtime/aggregates.js';
 import { NodeRef, PathValue, RelationshipRef, typeName, type Value } from '../runtime/values.js';
 import type { BExpr } from './bound.js';
 import { ANY_TYPE, type TypeInfo } from './scope.js';
@@ -113,6 +112,9 @@ const ARITHMETIC: Record<string, (a: Value, b: Value) => Value> = {
  * (never for ANY or NULL). Division by zero does not count: samples are never zero.
  */
 export function operatorAlwaysFails(operator: string, operands: readonly StaticType[]): boolean {
+  if (operator === 'AND' || operator === 'OR' || operator === 'XOR' || operator === 'NOT') {
+    return operands.some((type) => type !== 'BOOLEAN' && type !== 'NULL' && type !== 'ANY');
+  }
   const values: Value[] = [];
   for (const type of operands) {
     const sample = SAMPLES[type];
@@ -122,9 +124,7 @@ export function operatorAlwaysFails(operator: string, operands: readonly StaticT
   try {
     if (operator === 'unary-') negate(values[0]!);
     else if (operator === 'unary+') unaryPlus(values[0]!);
-    else if (operator === 'AND' || operator === 'OR' || operator === 'XOR' || operator === 'NOT') {
-      return values.some((value) => typeof value !== 'boolean');
-    } else {
+    else {
       const apply = ARITHMETIC[operator];
       if (apply === undefined) return false;
       apply(values[0]!, values[1]!);
@@ -140,4 +140,3 @@ export function propertyAccessAlwaysFails(type: StaticType): boolean {
   return type === 'BOOLEAN' || type === 'INTEGER' || type === 'FLOAT' || type === 'STRING' || type === 'LIST' || type === 'PATH';
 }
 
-export { isAggregateName };

@@ -308,7 +308,6 @@ function compileQuantifier(quantifier: 'all' | 'any' | 'none' | 'single', slot: 
     if (!Array.isArray(value)) throw operatorTypeError(`${quantifier}()`, [value]);
     let trues = 0;
     let nulls = 0;
-    let falses = 0;
     for (const item of value) {
       row[slot] = item;
       const r = where === null ? item : where(row, ctx);
@@ -319,11 +318,9 @@ function compileQuantifier(quantifier: 'all' | 'any' | 'none' | 'single', slot: 
         if (quantifier === 'single' && trues > 1) return false;
       } else if (r === null) nulls++;
       else if (r === false) {
-        falses++;
         if (quantifier === 'all') return false;
       } else throw operatorTypeError(`${quantifier}()`, [r]);
     }
-    void falses;
     switch (quantifier) {
       case 'all':
         return nulls > 0 ? null : true;

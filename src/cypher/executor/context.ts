@@ -25,16 +25,29 @@ export interface ExecOptions {
   readonly maxIntermediateRows: number;
   /** rand(); default Math.random. */
   readonly random?: () => number;
+  /** PROFILE: rows and inclusive time per plan node are counted here. */
+  readonly profile?: Map<object, ProfileEntry> | null;
 }
 
-export class ExecContext {
+export interface ProfileEntry {
+  rows: number;
+  /** Inclusive: time in this operator and everything it pulled from. */
+  timeMs: number;
+}
+
+export class ExecContext implements FunctionContext {
   readonly graph: GraphReader;
   readonly entities: EntityAccess;
   readonly mutations: Mutations | null;
   readonly params: Readonly<Record<string, Value>>;
   readonly token: CancellationToken;
   readonly maxIntermediateRows: number;
-  readonly fn: FunctionContext;
+  /** What scalar functions get: this context itself (FunctionContext). */
+  readonly fn: FunctionContext = this;
+  /** rand(); seedable for tests. */
+  readonly random: () => number;
+  private startedAtMs = -1;
+  readonly profile: Map<object, ProfileEntry> | null;
   /** Instantiated subquery plans, by subplan index (created on first use). */
   readonly subplans: (Operator | undefined)[] = [];
   private ticks = 0;
@@ -46,7 +59,19 @@ export class ExecContext {
     this.params = options.params;
     this.token = options.token;
     this.maxIntermediateRows = options.maxIntermediateRows;
-    this.fn = { reader: this.entities, statementTimeMs: Date.now(), random: options.random ?? Math.random };
+    this.profile = options.profile ?? null;
+    this.random = options.random ?? Math.random;
+  }
+
+  /** FunctionContext: the reader functions read entities through. */
+  get reader(): EntityAccess {
+    return this.entities;
+  }
+
+  /** FunctionContext: the statement's clock (timestamp() is constant within a statement); read on first use. */
+  get statementTimeMs(): number {
+    if (this.startedAtMs < 0) this.startedAtMs = Date.now();
+    return this.startedAtMs;
   }
 
   /** Count one unit of work; every CHECK_INTERVAL_ROWS units, check for cancellation and timeout. */

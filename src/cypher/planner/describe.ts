@@ -1,8 +1,9 @@
 // EXPLAIN / PROFILE output: the plan as a tree of operator names with one line of details
 // each (`NodeIndexSeek  p:Person(id) = $id`), built from the physical plan.
 
-import type { BExpr } from '../binder/index.js';
+import type { BExpr, BoundCreatePath, BoundSetItem } from '../binder/index.js';
 import { formatLiteral } from '../runtime/format.js';
+import { subqueriesOf } from './expressions.js';
 import { childrenOfPlan, type PhysicalPlan, type PlanNode } from './plan.js';
 
 export interface PlanDescription {
@@ -21,8 +22,58 @@ export function describePlan(plan: PhysicalPlan, visit?: (node: PlanNode, descri
   const text = (e: BExpr): string => formatExpr(e, name);
   const description: PlanDescription = { operator: node.op, details: details(node, name, text), children: [] };
   for (const child of childrenOfPlan(node)) description.children.push(describePlan(plan, visit, child));
+  // Subqueries run per row of the operator that evaluates them: a semi-apply for EXISTS and
+  // pattern predicates, a collecting apply for pattern comprehensions.
+  for (const sub of subqueriesIn(node)) {
+    const inner = plan.subplans.get(sub);
+    if (inner === undefined) continue;
+    description.children.push({
+      operator: sub.kind === 'Exists' ? 'SemiApply' : 'CollectApply',
+      details: sub.kind === 'Exists' ? 'EXISTS' : '[pattern | ...]',
+      children: [describePlan(plan, visit, inner)],
+    });
+  }
   visit?.(node, description);
   return description;
+}
+
+/** The subquery expressions a plan node evaluates per row. */
+export function subqueriesIn(node: PlanNode): BExpr[] {
+  return nodeExpressions(node).flatMap((e) => subqueriesOf(e));
+}
+
+/** Every expression a plan node evaluates (for finding its subqueries). */
+export function nodeExpressions(node: PlanNode): BExpr[] {
+  const items = (list: readonly BoundSetItem[]): BExpr[] => list.flatMap((item) => ('value' in item ? [item.target, item.value] : [item.target]));
+  const paths = (list: readonly BoundCreatePath[]): BExpr[] =>
+    list.flatMap((p) => [...p.nodes, ...p.relationships].flatMap((e) => (e.properties === null ? [] : [e.properties])));
+  switch (node.op) {
+    case 'Filter':
+      return [node.predicate];
+    case 'Projection':
+      return node.items.map((i) => i.expression);
+    case 'Aggregation':
+      return [...node.groups.map((g) => g.expression), ...node.aggregates.flatMap((a) => a.args)];
+    case 'Sort':
+    case 'Top':
+      return node.keys.map((k) => k.expression);
+    case 'Unwind':
+      return [node.expression];
+    case 'Create':
+      return paths(node.paths);
+    case 'Merge':
+      return [...paths([node.create]), ...items(node.onMatch), ...items(node.onCreate)];
+    case 'SetItems':
+      return items(node.items);
+    case 'Delete':
+      return [...node.expressions];
+    case 'Foreach':
+      return [node.list];
+    case 'ProcedureCall':
+      return [...node.args];
+    default:
+      return [];
+  }
 }
 
 function details(node: PlanNode, name: (slot: number) => string, text: (e: BExpr) => string): string {

@@ -34,4 +34,4 @@ export function plan(statement: BoundQueryStatement): PhysicalPlan {
 
 export type { ExpandDirection, IndexSeek, PhysicalPlan, PlanNode, PlanOp, SortKey } from './plan.js';
 export { bindsOf, childrenOfPlan } from './plan.js';
-export { describePlan, formatExpr, type PlanDescription } from './describe.js';
+export { describePlan, formatExpr, subqueriesIn, type PlanDescription } from './describe.js';

@@ -188,6 +188,8 @@ function expandOccurrence(plan: PlanNode, o: RelationshipOccurrence, avail: Set<
       leftBound: avail.has(o.left),
       rightBound: avail.has(o.right),
       list: rel.length !== null,
+      min: rel.length?.min ?? 1,
+      max: rel.length === null ? 1 : rel.length.max,
     };
     avail.add(o.left);
     avail.add(o.right);

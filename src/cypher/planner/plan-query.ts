@@ -11,9 +11,9 @@
 // and an updating clause followed by another clause gets an Eager above it, so every clause
 // sees the previous one complete and LIMIT never cuts a clause's side effects short.
 
-import type { BExpr, BoundClause, BoundMatch, BoundProjection, BoundQueryStatement, BoundSingleQuery, CatalogFacts } from '../binder/index.js';
+import type { BExpr, BoundClause, BoundMatch, BoundProjection, BoundQueryStatement, BoundSetItem, BoundSingleQuery, CatalogFacts } from '../binder/index.js';
 import { availableAfter } from './available.js';
-import { clauseExpressions, subqueriesOf } from './expressions.js';
+import { clauseExpressions, hasSubquery, subqueriesOf } from './expressions.js';
 import type { PlanNode } from './plan.js';
 import { planMatchPattern } from './plan-match.js';
 
@@ -71,7 +71,7 @@ export class QueryPlanner {
   }
 
   private planClause(plan: PlanNode, clause: BoundClause): PlanNode {
-    this.planSubqueriesOf(clauseExpressions(clause), plan);
+    this.planSubqueriesOf(clauseExpressions(clause));
     switch (clause.kind) {
       case 'Match':
         return this.planMatch(plan, clause);
@@ -80,30 +80,31 @@ export class QueryPlanner {
       case 'Projection':
         return this.planProjection(plan, clause);
       case 'Create':
-        this.planSubqueriesOf(clause.paths.flatMap((p) => [...p.nodes, ...p.relationships].flatMap((e) => (e.properties === null ? [] : [e.properties]))), plan);
+        this.planSubqueriesOf(clause.paths.flatMap((p) => [...p.nodes, ...p.relationships].flatMap((e) => (e.properties === null ? [] : [e.properties]))));
         return { op: 'Create', input: plan, paths: clause.paths };
       case 'Merge': {
         const argument: PlanNode = { op: 'Argument', slots: [...availableAfter(plan)] };
         const match = this.planMatch(argument, clause.match);
         const nullChecks = clause.match.parts.flatMap((part) => [...part.nodes, ...part.relationships].flatMap((e) => e.properties));
+        this.planSubqueriesOf([...setItemExpressions(clause.onMatch), ...setItemExpressions(clause.onCreate)]);
         return { op: 'Merge', input: plan, match, create: clause.create, onMatch: clause.onMatch, onCreate: clause.onCreate, nullChecks };
       }
       case 'Set':
-        this.planSubqueriesOf(clause.items.flatMap((item) => ('value' in item ? [item.target, item.value] : [item.target])), plan);
+        this.planSubqueriesOf(setItemExpressions(clause.items));
         return { op: 'SetItems', input: plan, items: clause.items };
       case 'Delete':
-        this.planSubqueriesOf(clause.expressions, plan);
+        this.planSubqueriesOf(clause.expressions);
         return { op: 'Delete', input: plan, detach: clause.detach, expressions: clause.expressions };
       case 'Foreach': {
-        this.planSubqueriesOf([clause.list], plan);
+        this.planSubqueriesOf([clause.list]);
         const inner = this.planSingleQuery({ clauses: clause.clauses, columns: [], columnSlots: [] }, [...availableAfter(plan), clause.slot]);
         return { op: 'Foreach', input: plan, slot: clause.slot, list: clause.list, inner };
       }
       case 'Call': {
-        this.planSubqueriesOf(clause.args, plan);
+        this.planSubqueriesOf(clause.args);
         let node: PlanNode = { op: 'ProcedureCall', input: plan, procedure: clause.procedure, args: clause.args, yields: clause.yields };
         if (clause.where !== null) {
-          this.planSubqueriesOf([clause.where], node);
+          this.planSubqueriesOf([clause.where]);
           node = { op: 'Filter', input: node, predicate: clause.where };
         }
         return node;
@@ -127,30 +128,34 @@ export class QueryPlanner {
       const computed = p.items.filter((item) => !item.passThrough);
       if (computed.length > 0) plan = { op: 'Projection', input: plan, items: computed.map((item) => ({ slot: item.slot, expression: item.expression })) };
     }
+    if (p.where !== null && p.whereBeforeProjectionEnds) plan = { op: 'Filter', input: plan, predicate: p.where };
     if (p.distinct) plan = { op: 'Distinct', input: plan, slots: p.items.map((item) => item.slot) };
     if (p.orderBy !== null) plan = { op: 'Sort', input: plan, keys: p.orderBy };
     if (p.skip !== null) plan = { op: 'Skip', input: plan, count: p.skip };
     if (p.limit !== null) plan = { op: 'Limit', input: plan, count: p.limit };
-    if (p.where !== null) plan = { op: 'Filter', input: plan, predicate: p.where };
+    if (p.where !== null && !p.whereBeforeProjectionEnds) plan = { op: 'Filter', input: plan, predicate: p.where };
     return plan;
   }
 
   /** Plan every EXISTS / pattern predicate / pattern comprehension in `expressions`. */
-  private planSubqueriesOf(expressions: readonly BExpr[], at: PlanNode): void {
+  private planSubqueriesOf(expressions: readonly BExpr[]): void {
     const found: BExpr[] = [];
     for (const e of expressions) subqueriesOf(e, found);
     for (const sub of found) {
       if (this.subplans.has(sub)) continue;
-      const slots = [...availableAfter(at)];
       if (sub.kind === 'Exists') {
-        this.subplans.set(sub, this.planSingleQuery(sub.query, slots));
+        this.subplans.set(sub, this.planSingleQuery(sub.query, sub.outer));
       } else if (sub.kind === 'PatternComprehension') {
-        const argument: PlanNode = { op: 'Argument', slots };
-        this.planSubqueriesOf([...clauseExpressions(sub.match), sub.projection], argument);
+        const argument: PlanNode = { op: 'Argument', slots: sub.outer };
+        this.planSubqueriesOf([...clauseExpressions(sub.match), sub.projection]);
         this.subplans.set(sub, planMatchPattern(argument, sub.match, availableAfter(argument), this.facts));
       }
     }
   }
+}
+
+function setItemExpressions(items: readonly BoundSetItem[]): BExpr[] {
+  return items.flatMap((item) => ('value' in item ? [item.target, item.value] : [item.target]));
 }
 
 function isUpdating(clause: BoundClause): boolean {
@@ -178,9 +183,15 @@ function touchesGraph(plan: PlanNode): boolean {
         return false;
       case 'Union':
         return true;
-      case 'Unwind':
       case 'Projection':
+        if (node.items.some((item) => hasSubquery(item.expression))) return true;
+        node = node.input;
+        continue;
       case 'Filter':
+        if (hasSubquery(node.predicate)) return true;
+        node = node.input;
+        continue;
+      case 'Unwind':
       case 'Distinct':
       case 'Sort':
       case 'Top':

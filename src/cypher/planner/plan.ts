@@ -87,6 +87,9 @@ export type PlanNode =
       readonly rightBound: boolean;
       /** True when `relationship` holds a list (a bound variable-length relationship). */
       readonly list: boolean;
+      /** Length bounds for a list. */
+      readonly min: number;
+      readonly max: number | null;
     }
   | {
       readonly op: 'ShortestPath';

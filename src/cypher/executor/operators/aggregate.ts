@@ -66,6 +66,8 @@ interface Group {
 export class AggregationOp implements Operator {
   private output: Row[] | null = null;
   private index = 0;
+  /** How many of the aggregates keep their values (counted against maxIntermediateRows per row). */
+  private readonly holding: number;
 
   constructor(
     private readonly ctx: ExecContext,
@@ -74,7 +76,9 @@ export class AggregationOp implements Operator {
     private readonly groupSlots: readonly number[],
     private readonly groupExpressions: readonly Evaluator[],
     private readonly aggregates: readonly AggregateSpec[],
-  ) {}
+  ) {
+    this.holding = aggregates.filter((a) => HOLDS_VALUES.has(a.name)).length;
+  }
 
   reset(argument: Row): void {
     this.output = null;
@@ -89,16 +93,15 @@ export class AggregationOp implements Operator {
 
   private accumulate(group: Group, row: Row): number {
     const { ctx, aggregates } = this;
-    let held = 0;
+    const accumulators = group.accumulators;
     for (let i = 0; i < aggregates.length; i++) {
-      const spec = aggregates[i]!;
-      const acc = group.accumulators[i]!;
-      if (spec.args.length === 0) acc.add(null);
-      else if (spec.args.length === 1) acc.add(spec.args[0]!(row, ctx));
-      else acc.add(spec.args[0]!(row, ctx), spec.args[1]!(row, ctx));
-      if (HOLDS_VALUES.has(spec.name)) held++;
+      const args = aggregates[i]!.args;
+      const acc = accumulators[i]!;
+      if (args.length === 1) acc.add(args[0]!(row, ctx));
+      else if (args.length === 0) acc.add(null);
+      else acc.add(args[0]!(row, ctx), args[1]!(row, ctx));
     }
-    return held;
+    return this.holding;
   }
 
   private run(): Row[] {
@@ -254,6 +257,8 @@ export class TopOp implements Operator {
     private readonly keys: readonly SortKeySpec[],
     private readonly limit: Evaluator,
     private readonly skip: Evaluator | null,
+    /** Pull the input even for LIMIT 0: it holds updates (see LimitOp). */
+    private readonly drainRest: boolean,
   ) {}
   reset(argument: Row): void {
     this.out = null;
@@ -285,6 +290,7 @@ export class TopOp implements Operator {
           }
         }
       }
+      if (k === 0 && this.drainRest) while (this.input.next() !== null) ctx.tick();
       heap.sort(compare);
       this.out = heap.slice(skip);
       this.index = 0;

@@ -213,7 +213,10 @@ export class VarExpandOp implements Operator {
   }
 }
 
-/** Binds (or checks) the ends of a relationship bound by an earlier clause. */
+/**
+ * Binds (or checks) the ends of a relationship bound by an earlier clause, or of a list of
+ * relationships bound earlier and used as a variable-length relationship (the path it forms).
+ */
 export class ProjectEndpointsOp implements Operator {
   private row: Row | null = null;
   private pending: [number, number][] = [];
@@ -228,6 +231,9 @@ export class ProjectEndpointsOp implements Operator {
       types: readonly string[];
       leftBound: boolean;
       rightBound: boolean;
+      list: boolean;
+      min?: number;
+      max?: number | null;
     },
   ) {}
 
@@ -255,14 +261,49 @@ export class ProjectEndpointsOp implements Operator {
       }
       const row = this.input.next();
       if (row === null) return null;
-      const rel = row[spec.relationship];
-      if (!(rel instanceof RelationshipRef)) continue;
-      if (spec.types.length > 0 && !spec.types.includes(rel.typeName)) continue;
+      const value = row[spec.relationship] ?? null;
       this.row = row;
-      if (spec.direction === 'outgoing') this.pending = [[rel.startId, rel.endId]];
-      else if (spec.direction === 'incoming') this.pending = [[rel.endId, rel.startId]];
-      else this.pending = rel.startId === rel.endId ? [[rel.startId, rel.endId]] : [[rel.endId, rel.startId], [rel.startId, rel.endId]];
+      this.pending = spec.list ? this.listEnds(value) : this.singleEnds(value);
     }
+  }
+
+  private typeOk(rel: RelationshipRef): boolean {
+    return this.spec.types.length === 0 || this.spec.types.includes(rel.typeName);
+  }
+
+  private singleEnds(rel: Value): [number, number][] {
+    if (!(rel instanceof RelationshipRef) || !this.typeOk(rel)) return [];
+    if (this.spec.direction === 'outgoing') return [[rel.startId, rel.endId]];
+    if (this.spec.direction === 'incoming') return [[rel.endId, rel.startId]];
+    return rel.startId === rel.endId ? [[rel.startId, rel.endId]] : [[rel.endId, rel.startId], [rel.startId, rel.endId]];
+  }
+
+  /** Ends of the path a relationship list forms, read left to right, in each orientation that fits. */
+  private listEnds(value: Value): [number, number][] {
+    if (!Array.isArray(value) || value.length === 0) return [];
+    const rels: RelationshipRef[] = [];
+    for (const item of value) {
+      if (!(item instanceof RelationshipRef) || !this.typeOk(item)) return [];
+      rels.push(item);
+    }
+    const { min = 1, max = null } = this.spec;
+    if (rels.length < min || (max !== null && rels.length > max)) return [];
+    const out: [number, number][] = [];
+    for (const start of new Set([rels[0]!.startId, rels[0]!.endId])) {
+      let current = start;
+      let ok = true;
+      for (const rel of rels) {
+        const forward = rel.startId === current;
+        const backward = rel.endId === current;
+        if (this.spec.direction === 'outgoing' ? !forward : this.spec.direction === 'incoming' ? !backward : !(forward || backward)) {
+          ok = false;
+          break;
+        }
+        current = this.spec.direction === 'incoming' ? rel.startId : forward ? rel.endId : rel.startId;
+      }
+      if (ok) out.push([start, current]);
+    }
+    return out;
   }
 }
 

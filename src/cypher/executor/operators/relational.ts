@@ -30,12 +30,15 @@ export class FilterOp implements Operator {
 }
 
 export class ProjectionOp implements Operator {
+  private readonly values: Value[];
   constructor(
     private readonly ctx: ExecContext,
     private readonly input: Operator,
     private readonly slots: readonly number[],
     private readonly expressions: readonly Evaluator[],
-  ) {}
+  ) {
+    this.values = new Array<Value>(slots.length);
+  }
   reset(argument: Row): void {
     this.input.reset(argument);
   }
@@ -49,7 +52,7 @@ export class ProjectionOp implements Operator {
     }
     // Evaluate every item before writing any: an item never reads another's slot (B1), but
     // keeping the two phases apart makes that independent of slot numbering.
-    const values = new Array<Value>(slots.length);
+    const values = this.values;
     for (let i = 0; i < slots.length; i++) values[i] = expressions[i]!(row, ctx);
     for (let i = 0; i < slots.length; i++) row[slots[i]!] = values[i]!;
     return row;
@@ -167,6 +170,8 @@ export class LimitOp implements Operator {
     private readonly ctx: ExecContext,
     private readonly input: Operator,
     private readonly count: Evaluator,
+    /** Pull the rest of the input anyway: it holds updates whose side effects LIMIT must not cut. */
+    private readonly drainRest: boolean,
   ) {}
   reset(argument: Row): void {
     this.remaining = -1;
@@ -174,7 +179,14 @@ export class LimitOp implements Operator {
   }
   next(): Row | null {
     if (this.remaining < 0) this.remaining = clauseCount(this.count([], this.ctx), 'LIMIT');
-    if (this.remaining === 0) return null;
+    if (this.remaining === 0) {
+      if (this.drainRest) {
+        while (this.input.next() !== null) this.ctx.tick();
+        this.remaining = -2;
+      }
+      return null;
+    }
+    if (this.remaining === -2) return null;
     this.remaining--;
     return this.input.next();
   }

@@ -171,12 +171,12 @@ export class NodeIndexSeekOp extends NodeSourceOp {
 
 /** id(n) = value / id(n) IN list. */
 export class NodeByIdSeekOp extends NodeSourceOp {
-  constructor(ctx: ExecContext, input: Operator, slot: number, private readonly ids: Evaluator, private readonly many: boolean) {
+  constructor(ctx: ExecContext, input: Operator, slot: number, private readonly idsOf: Evaluator, private readonly many: boolean) {
     super(ctx, input, slot);
   }
 
   protected source(row: Row): Iterable<number> {
-    const value = this.ids(row, this.ctx);
+    const value = this.idsOf(row, this.ctx);
     const out: number[] = [];
     const add = (v: Value): void => {
       const id = typeof v === 'bigint' ? Number(v) : typeof v === 'number' && Number.isInteger(v) ? v : -1;

@@ -4,7 +4,6 @@
 //   Limit(l, Skip(s, Sort(keys, x)))   → Top(keys, limit l, skip s, x)
 
 import type { PlanNode } from '../plan.js';
-import { childrenOfPlan } from '../plan.js';
 
 export function topK(node: PlanNode): PlanNode {
   rewriteChildren(node);
@@ -27,5 +26,4 @@ function rewriteChildren(node: PlanNode): void {
   if (node.op === 'Optional' || node.op === 'Foreach') node.inner = topK(node.inner);
   if (node.op === 'Merge') node.match = topK(node.match);
   node.input = topK(node.input);
-  void childrenOfPlan;
 }

@@ -1,0 +1,302 @@
+// Starting a console: `ombra [DB]`, `ombra demo`, `ombra shell`.
+//
+//   stdin and stdout are terminals (and not `ombra shell`)
+//       the dashboard (tui/app.tsx) over the worker backend: the engine runs in a worker
+//       thread so the panels keep moving while a statement computes
+//   otherwise
+//       the line shell (line-shell.ts) over the in-process backend: results on stdout,
+//       messages on stderr, plain text only; graceful shutdown on SIGTERM / SIGINT
+//
+// A database that does not exist is created (unless --read-only); without DB the console
+// runs on an in-memory database. Exit codes (DESIGN.md §7): 0, 1 a unit failed (or the
+// engine worker died), 3 the database cannot be opened, 64 usage.
+
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import type { Command } from 'commander';
+import { Database, MEMORY_PATH, type OpenOptions } from '../src/database.js';
+import { OmbraError, toOmbraError, UsageError } from '../src/errors.js';
+import { startMetricsServer, type MetricsServer } from '../src/observe/http.js';
+import { installShutdownHandlers } from '../src/observe/shutdown.js';
+import type { DashboardHandle, ExtraKey } from '../tui/app.js';
+import { commandHelp } from './admin/registry.js';
+import { EXIT, exitCodeFor, parseFormat, printError, showProgress, type CliIo } from './cli-support.js';
+import { addConfigOptions, loadCliConfig, openOptionsFrom, type ConfigFlags } from './config-options.js';
+import { LocalBackend } from './local-backend.js';
+import { runLineShell } from './line-shell.js';
+import type { OutStream } from './line-output.js';
+import type { OutputFormat } from './protocol.js';
+import type { AttachWorkerExtension, WorkerExtension } from './worker-extension.js';
+import { WorkerBackend } from './worker-backend.js';
+
+export interface ConsoleFlags extends ConfigFlags {
+  readOnly?: boolean;
+  user?: string;
+  metricsPort?: string;
+  format?: string;
+}
+
+/** --read-only, --user, --metrics-port, --format and the configuration flags. */
+export function addConsoleOptions(command: Command): Command {
+  command
+    .option('--read-only', 'open without writing anything (may sit beside a writer process)')
+    .option('--user <name>', 'the session user when access control is on (default: the OS user, mapped by userMap)')
+    .option('--metrics-port <port>', 'serve /metrics, /health and /ready on 127.0.0.1:PORT while the console runs')
+    .option('--format <format>', 'line shell result format: table, json or csv (default: table on a terminal, json otherwise)');
+  return addConfigOptions(command);
+}
+
+/** Keys a console adds to the dashboard, bound to worker-extension actions. */
+export interface ConsoleKey {
+  key: string;
+  label: string;
+  action: string;
+}
+
+export interface ConsoleLaunch {
+  /** Database file; undefined for an in-memory database. */
+  dbPath: string | undefined;
+  flags: ConsoleFlags;
+  io: CliIo;
+  /** First word of the dashboard header. */
+  title: string;
+  /** 'line' forces the line shell (`ombra shell`); 'auto' picks by the terminals. */
+  mode: 'auto' | 'line';
+  line?: { commands?: readonly string[]; files?: readonly string[]; bail?: boolean };
+  /** Code loaded beside the engine (the demo), with its dashboard keys. */
+  extension?: { module: string; dashboardOptions: unknown; lineOptions: unknown; keys?: readonly ConsoleKey[] };
+}
+
+/** The effective open options and port, from the flags (ConfigError: exit 3; UsageError: 64). */
+export function consoleSettings(flags: ConsoleFlags, io: CliIo): { open: OpenOptions; logDefaulted: boolean; metricsPort: number | undefined } {
+  const loaded = loadCliConfig(flags, io, flags.readOnly ? { values: { readOnly: true }, labels: { readOnly: '--read-only' } } : {});
+  const open: OpenOptions = { ...loaded.config, create: !loaded.config.readOnly };
+  if (flags.user !== undefined) open.user = flags.user;
+  let metricsPort: number | undefined;
+  if (flags.metricsPort !== undefined) {
+    metricsPort = Number(flags.metricsPort);
+    if (!Number.isInteger(metricsPort) || metricsPort < 0 || metricsPort > 65535) {
+      throw new UsageError(`--metrics-port must be a port number 0..65535 (got '${flags.metricsPort}')`, { option: '--metrics-port', value: flags.metricsPort });
+    }
+  }
+  return { open, logDefaulted: loaded.sources.logLevel.kind === 'default', metricsPort };
+}
+
+/** Open the console's database; any failure is exit 3 (it names the file and the cause). */
+export function openConsoleDatabase(path: string, options: OpenOptions): Database {
+  try {
+    return Database.open(path, options);
+  } catch (error) {
+    const e = toOmbraError(error);
+    if (e.exitCode === EXIT.cannotOpen) throw e;
+    throw new OmbraError('OPEN_FAILED', `cannot open ${path}: ${e.message}`, { file: path, cause: e.code }, { cause: e });
+  }
+}
+
+/** The history file both REPLs share: OMBRA_HISTORY, else ~/.ombra_history ('' for none). */
+export function historyPath(env: NodeJS.ProcessEnv): string | undefined {
+  if (env.OMBRA_HISTORY !== undefined) return env.OMBRA_HISTORY === '' ? undefined : env.OMBRA_HISTORY;
+  return join(homedir(), '.ombra_history');
+}
+
+/** Run a console to its end; resolves to the exit code. */
+export async function runConsole(launch: ConsoleLaunch): Promise<number> {
+  const { io } = launch;
+  const stdin = (io.stdin ?? Readable.from([])) as Readable & { isTTY?: boolean };
+  const dashboard = launch.mode === 'auto' && Boolean(stdin.isTTY) && Boolean(io.stdout.isTTY);
+  if (launch.flags.format !== undefined) parseFormat(launch.flags.format, ['table', 'json', 'csv'] as const);
+  return dashboard ? runDashboardConsole(launch) : runLineConsole(launch, stdin);
+}
+
+async function runDashboardConsole(launch: ConsoleLaunch): Promise<number> {
+  const { io, flags } = launch;
+  const settings = consoleSettings(flags, io);
+  const path = launch.dbPath ?? MEMORY_PATH;
+  let backend: WorkerBackend;
+  try {
+    const { fs: _fs, hooks: _hooks, logDestination: _log, ...open } = settings.open;
+    backend = await WorkerBackend.start({
+      path,
+      open,
+      session: { timing: true, displayRowCap: 1000, cwd: process.cwd() },
+      ...(settings.metricsPort !== undefined ? { metricsPort: settings.metricsPort } : {}),
+      ...(launch.extension ? { extension: { module: launch.extension.module, options: launch.extension.dashboardOptions } } : {}),
+    });
+  } catch (error) {
+    printError(io, error);
+    return exitCodeFor(error);
+  }
+  // Loaded only here: ink, React and the layout engine cost a line shell ~40 MB it never uses.
+  const { runDashboard } = await import('../tui/app.js');
+  let handle: DashboardHandle | null = null;
+  let crash: OmbraError | null = null;
+  const extraKeys: ExtraKey[] = (launch.extension?.keys ?? []).map((key) => ({
+    key: key.key,
+    label: key.label,
+    run: () => {
+      backend.action(key.action).then(
+        (text) => handle?.print(text, 'dim'),
+        (error: unknown) => handle?.print(`${key.label}: ${toOmbraError(error).message}`, 'bad'),
+      );
+    },
+  }));
+  const code = await runDashboard({
+    backend,
+    historyFile: historyPath(io.env),
+    commands: commandHelp(),
+    title: launch.title,
+    extraKeys,
+    env: io.env,
+    onStart: (h) => {
+      handle = h;
+      if (path === MEMORY_PATH) h.print('in-memory database: nothing is kept after :quit (give a file: ombra DB)', 'warn');
+      if (flags.readOnly) h.print('read-only: statements that write are refused', 'dim');
+      for (const note of backend.notes) h.print(note, 'dim');
+      backend.onNote((text) => h.print(text, 'dim'));
+      backend.onCrash((error) => {
+        crash = error;
+        h.exit(EXIT.failed);
+      });
+    },
+  });
+  if (crash !== null) {
+    printError(io, crash);
+    return EXIT.failed;
+  }
+  return code;
+}
+
+async function runLineConsole(launch: ConsoleLaunch, stdin: Readable & { isTTY?: boolean }): Promise<number> {
+  const { io, flags } = launch;
+  const settings = consoleSettings(flags, io);
+  const format = (flags.format ?? (io.stdout.isTTY ? 'table' : 'json')) as OutputFormat;
+  const interactive = Boolean(stdin.isTTY) && !(launch.line?.commands?.length || launch.line?.files?.length);
+  return interactive ? runPromptConsole(launch, stdin, settings, format) : runScriptConsole(launch, stdin, settings, format);
+}
+
+type Settings = ReturnType<typeof consoleSettings>;
+
+/**
+ * Scripts, pipes, -c and -f: the engine in-process (no thread hop per row; stdout's
+ * backpressure reaches the engine directly). SIGINT / SIGTERM cancel the statement at its
+ * next row batch and close the database cleanly (observe/shutdown.ts); a single operator that
+ * computes for a long time (one big aggregation) finishes its step first.
+ */
+async function runScriptConsole(launch: ConsoleLaunch, stdin: Readable & { isTTY?: boolean }, settings: Settings, format: OutputFormat): Promise<number> {
+  const { io } = launch;
+  const open = settings.open;
+  const path = launch.dbPath ?? MEMORY_PATH;
+  // stderr carries problems, not the open/checkpoint/close lines a long-running process wants.
+  if (settings.logDefaulted) open.logLevel = 'warn';
+  let db: Database;
+  try {
+    db = openConsoleDatabase(path, open);
+  } catch (error) {
+    printError(io, error);
+    return exitCodeFor(error);
+  }
+  const backend = new LocalBackend(db, { format, timing: false, cwd: process.cwd() });
+  const removeHandlers = installShutdownHandlers(db, { onSignal: () => backend.cancel() });
+  let server: MetricsServer | null = null;
+  let extension: WorkerExtension | null = null;
+  try {
+    if (settings.metricsPort !== undefined) {
+      server = await startMetricsServer(db, { port: settings.metricsPort });
+      io.stderr.write(`ombra: metrics on ${server.url}/metrics\n`);
+    }
+    if (launch.extension) {
+      const module = (await import(launch.extension.module)) as { attachWorkerExtension: AttachWorkerExtension };
+      const stopProgress = showProgress(io, (listener) => db.jobs.subscribe(listener));
+      try {
+        extension = await module.attachWorkerExtension({ db, note: (text) => io.stderr.write(`ombra: ${text}\n`) }, launch.extension.lineOptions);
+      } finally {
+        stopProgress();
+      }
+    }
+    return await runLineShell({
+      backend,
+      format,
+      timing: false,
+      stdin,
+      stdout: io.stdout as OutStream,
+      stderr: io.stderr,
+      commands: launch.line?.commands ?? [],
+      files: launch.line?.files ?? [],
+      bail: launch.line?.bail ?? false,
+      interactive: false,
+    });
+  } catch (error) {
+    printError(io, error);
+    return exitCodeFor(error) === EXIT.usage ? EXIT.usage : EXIT.failed;
+  } finally {
+    removeHandlers();
+    await extension?.close().catch(() => undefined);
+    await server?.close().catch(() => undefined);
+    await backend.close().catch((error: unknown) => printError(io, error));
+  }
+}
+
+/**
+ * A prompt (stdin is a terminal, stdout is not or `ombra shell`): the engine in a worker, as
+ * for the dashboard, so Ctrl-C cancels even a statement stuck inside one long operator — the
+ * key reaches this thread, which sets the shared flag the engine checks.
+ */
+async function runPromptConsole(launch: ConsoleLaunch, stdin: Readable & { isTTY?: boolean }, settings: Settings, format: OutputFormat): Promise<number> {
+  const { io } = launch;
+  const path = launch.dbPath ?? MEMORY_PATH;
+  let backend: WorkerBackend;
+  try {
+    const { fs: _fs, hooks: _hooks, logDestination: _log, ...open } = settings.open;
+    backend = await WorkerBackend.start({
+      path,
+      open,
+      session: { format, timing: true, cwd: process.cwd(), resultsAsText: false },
+      ...(settings.metricsPort !== undefined ? { metricsPort: settings.metricsPort } : {}),
+      ...(launch.extension ? { extension: { module: launch.extension.module, options: launch.extension.lineOptions } } : {}),
+    });
+  } catch (error) {
+    printError(io, error);
+    return exitCodeFor(error);
+  }
+  const stop = new AbortController();
+  let crash: OmbraError | null = null;
+  backend.onCrash((error) => {
+    crash = error;
+    stop.abort();
+  });
+  backend.onNote((text) => io.stderr.write(`ombra: ${text}\n`));
+  for (const note of backend.notes) io.stderr.write(`ombra: ${note}\n`);
+  if (path === MEMORY_PATH) io.stderr.write('ombra: in-memory database: nothing is kept after :quit\n');
+  // SIGINT is a key here (raw mode); SIGTERM and SIGHUP end the session cleanly.
+  let signalled: number | null = null;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signalled = signal === 'SIGHUP' ? 129 : 143;
+    backend.cancel();
+    stop.abort();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  try {
+    await runLineShell({
+      backend,
+      format,
+      timing: true,
+      stdin,
+      stdout: io.stdout as OutStream,
+      stderr: io.stderr,
+      historyFile: historyPath(io.env),
+      interactive: true,
+      stop: stop.signal,
+    });
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGHUP', onSignal);
+    await backend.close().catch((error: unknown) => printError(io, error));
+  }
+  if (crash !== null) {
+    printError(io, crash);
+    return EXIT.failed;
+  }
+  return signalled ?? EXIT.ok;
+}

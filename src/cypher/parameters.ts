@@ -1,0 +1,47 @@
+// Query parameters from JavaScript: converted once per run into runtime values, following
+// the graph API's rules (src/graph/value.ts toPropertyValue): an integral safe number is an
+// INTEGER, any other number a FLOAT, float(1) (FloatValue) a FLOAT, a bigint an INTEGER
+// (range-checked to 64 bits); arrays are lists, plain objects maps (nested freely), and
+// NodeRef / RelationshipRef / PathValue pass through. undefined is null.
+
+import { OmbraError } from '../errors.js';
+import { FloatValue, INT64_MAX, INT64_MIN } from '../graph/value.js';
+import { NodeRef, PathValue, RelationshipRef, isValueMap, type Value, type ValueMap } from './runtime/values.js';
+
+export type ParameterInput = unknown;
+
+/** One parameter value as a runtime value. Throws INVALID_ARGUMENT naming the parameter. */
+export function toQueryValue(input: unknown, where = 'parameter'): Value {
+  if (input === null || input === undefined) return null;
+  switch (typeof input) {
+    case 'boolean':
+    case 'string':
+      return input;
+    case 'number':
+      return Number.isInteger(input) && Number.isSafeInteger(input) ? BigInt(input) : input;
+    case 'bigint':
+      if (input < INT64_MIN || input > INT64_MAX) {
+        throw new OmbraError('INVALID_ARGUMENT', `${where}: integer ${input} is outside the 64-bit range`, { where });
+      }
+      return input;
+    default:
+      break;
+  }
+  if (input instanceof FloatValue) return input.value;
+  if (input instanceof NodeRef || input instanceof RelationshipRef || input instanceof PathValue) return input;
+  if (Array.isArray(input)) return input.map((item, i) => toQueryValue(item, `${where}[${i}]`));
+  if (isValueMap(input)) {
+    const out: ValueMap = {};
+    for (const key of Object.keys(input)) out[key] = toQueryValue((input as Record<string, unknown>)[key], `${where}.${key}`);
+    return out;
+  }
+  throw new OmbraError('INVALID_ARGUMENT', `${where}: a ${(input as object).constructor?.name ?? typeof input} cannot be a query parameter`, { where });
+}
+
+/** Every parameter of a map, converted (see toQueryValue). */
+export function toQueryParameters(params: Readonly<Record<string, unknown>> | undefined): Record<string, Value> {
+  const out: Record<string, Value> = {};
+  if (params === undefined) return out;
+  for (const name of Object.keys(params)) out[name] = toQueryValue(params[name], `parameter $${name}`);
+  return out;
+}
