@@ -129,10 +129,13 @@ async function main(): Promise<number> {
   return 0;
 }
 
+// exitCode, not exit(): a piped stdout must drain before the process ends.
 main().then(
-  (code) => process.exit(code),
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
     process.stderr.write(`tck: the harness failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
+    process.exitCode = 1;
   },
 );
