@@ -101,6 +101,7 @@ export const ERROR_CODES = {
   ENCRYPTION_NOT_ENABLED: { exit: 3, summary: 'a key was given but the database is not encrypted (ombra rekey encrypts a copy)' },
   ENCRYPTION_NONCES_EXHAUSTED: { exit: 1, summary: 'the nonces reserved for page encryption are used up; the write was refused so no nonce repeats' },
   AUDIT_TAMPERED: { exit: 2, summary: 'the audit log hash chain is broken' },
+  AUDIT_LOG_OFF: { exit: 1, summary: 'no audit log is configured (auditLogFile)' },
 
   // ── shell (console command language, line shell, engine worker) ──────────
   SHELL_UNKNOWN_COMMAND: { exit: 1, summary: 'no :command with that name' },

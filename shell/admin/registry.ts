@@ -7,6 +7,7 @@ import { OBSERVE_COMMANDS } from './observe.js';
 import { OPS_COMMANDS } from './ops.js';
 import { PARAM_COMMANDS } from './params.js';
 import { QUERY_COMMANDS } from './query.js';
+import { SECURITY_COMMANDS } from './security.js';
 import { SETTINGS_COMMANDS } from './settings.js';
 import { TRANSACTION_COMMANDS } from './transaction.js';
 import type { AdminCommand } from './types.js';
@@ -20,6 +21,7 @@ export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   ...QUERY_COMMANDS,
   ...PARAM_COMMANDS,
   ...SETTINGS_COMMANDS,
+  ...SECURITY_COMMANDS,
   ...CONSOLE_COMMANDS,
 ];
 

@@ -21,7 +21,8 @@ function checkTime(value: string | undefined, option: string): string | undefine
   return value;
 }
 
-function recordText(r: AuditRecord): string {
+/** One record as a line of text (time user action outcome txn (detail): target). */
+export function recordText(r: AuditRecord): string {
   const txn = r.txn === null ? '' : ` txn ${r.txn}`;
   const detail = r.detail === null ? '' : ` (${r.detail})`;
   return `${r.time} ${r.user} ${r.action} ${r.outcome}${txn}${detail}: ${r.target.replace(/\s+/g, ' ')}\n`;

@@ -32,7 +32,7 @@ import type { JobInfo, JobKind } from '../ops/job-types.js';
 import type { Pager, WriteTransaction } from '../storage/pager.js';
 import type { FileSystem, Lsn } from '../storage/types.js';
 import * as access from './access.js';
-import { AuditLog, AuditScope, type AuditEntry, type AuditOutcome } from './audit.js';
+import { AuditLog, AuditScope, queryAuditLog, verifyAuditLog, type AuditEntry, type AuditOutcome, type AuditQuery, type AuditRecord, type AuditVerifyReport } from './audit.js';
 import { JOB_PERMISSION, permissionLabel, statementNeeds, type Permission } from './permissions.js';
 
 /** How a writing statement ended, for recordStatement. */
@@ -280,6 +280,31 @@ export class Security implements StatementGuard {
   }
 
   // ── the audit log ─────────────────────────────────────────────────────────
+
+  /**
+   * Records of this database's audit log matching `query`, oldest first (console `:audit`).
+   * Needs Admin (a refusal is audited; a reading is not). AUDIT_LOG_OFF when no auditLogFile
+   * is configured. Cost: reads the whole log once.
+   */
+  auditRecords(query: AuditQuery = {}): AuditRecord[] {
+    const path = this.auditLogPath('audit.query');
+    return this.options.fs.exists(path) ? queryAuditLog(this.options.fs, path, query) : [];
+  }
+
+  /** Check the hash chain of this database's audit log (console `:audit verify`). Needs Admin. Cost: reads the log once. */
+  verifyAudit(): AuditVerifyReport {
+    const path = this.auditLogPath('audit.verify');
+    if (!this.options.fs.exists(path)) return { path, ok: true, records: 0, head: '0'.repeat(64), firstBad: null };
+    return verifyAuditLog(this.options.fs, path);
+  }
+
+  private auditLogPath(action: string): string {
+    this.authorize('admin', action, this.audit?.path ?? 'audit log');
+    if (this.audit === null) {
+      throw new SecurityError('AUDIT_LOG_OFF', 'this database keeps no audit log: set auditLogFile (ombra.toml, OMBRA_AUDIT_LOG_FILE or --set auditLogFile=PATH) and reopen it', {});
+    }
+    return this.audit.path;
+  }
 
   /** Append a record (when the log is on and the action in scope); never throws. */
   record(entry: AuditEntry): void {
