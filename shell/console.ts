@@ -24,7 +24,7 @@ import { commandHelp } from './admin/registry.js';
 import { EXIT, exitCodeFor, parseFormat, printError, showProgress, type CliIo } from './cli-support.js';
 import { addConfigOptions, loadCliConfig, openOptionsFrom, type ConfigFlags } from './config-options.js';
 import { LocalBackend } from './local-backend.js';
-import { runLineShell } from './line-shell.js';
+import { runLineShell, type ScriptInput } from './line-shell.js';
 import type { OutStream } from './line-output.js';
 import type { OutputFormat } from './protocol.js';
 import type { AttachWorkerExtension, WorkerExtension } from './worker-extension.js';
@@ -63,7 +63,8 @@ export interface ConsoleLaunch {
   title: string;
   /** 'line' forces the line shell (`ombra shell`); 'auto' picks by the terminals. */
   mode: 'auto' | 'line';
-  line?: { commands?: readonly string[]; files?: readonly string[]; bail?: boolean };
+  /** -c and -f of `ombra shell`, in command-line order. */
+  line?: { scripts?: readonly ScriptInput[]; bail?: boolean };
   /** Code loaded beside the engine (the demo), with its dashboard keys. */
   extension?: { module: string; dashboardOptions: unknown; lineOptions: unknown; keys?: readonly ConsoleKey[] };
 }
@@ -128,7 +129,7 @@ async function runDashboardConsole(launch: ConsoleLaunch): Promise<number> {
     return exitCodeFor(error);
   }
   // Loaded only here: ink, React and the layout engine cost a line shell ~40 MB it never uses.
-  const { runDashboard } = await import('../tui/app.js');
+  const { runDashboard } = await importDashboard();
   let handle: DashboardHandle | null = null;
   let crash: OmbraError | null = null;
   const extraKeys: ExtraKey[] = (launch.extension?.keys ?? []).map((key) => ({
@@ -167,11 +168,32 @@ async function runDashboardConsole(launch: ConsoleLaunch): Promise<number> {
   return code;
 }
 
+/**
+ * Load the dashboard. ink decides once, when it loads, whether it runs in CI (is-in-ci: CI or
+ * CONTINUOUS_INTEGRATION set) and then draws only the last frame, at exit: a console on a
+ * real terminal would look hung. Both ends are terminals here, so ink loads with those two
+ * variables hidden; they are back as soon as ink has loaded.
+ */
+async function importDashboard(): Promise<typeof import('../tui/app.js')> {
+  const hidden: [string, string][] = [];
+  for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) {
+    const value = process.env[name];
+    if (value === undefined) continue;
+    hidden.push([name, value]);
+    delete process.env[name];
+  }
+  try {
+    return await import('../tui/app.js');
+  } finally {
+    for (const [name, value] of hidden) process.env[name] = value;
+  }
+}
+
 async function runLineConsole(launch: ConsoleLaunch, stdin: Readable & { isTTY?: boolean }): Promise<number> {
   const { io, flags } = launch;
   const settings = consoleSettings(flags, io);
   const format = (flags.format ?? (io.stdout.isTTY ? 'table' : 'json')) as OutputFormat;
-  const interactive = Boolean(stdin.isTTY) && !(launch.line?.commands?.length || launch.line?.files?.length);
+  const interactive = Boolean(stdin.isTTY) && !launch.line?.scripts?.length;
   return interactive ? runPromptConsole(launch, stdin, settings, format) : runScriptConsole(launch, stdin, settings, format);
 }
 
@@ -221,8 +243,7 @@ async function runScriptConsole(launch: ConsoleLaunch, stdin: Readable & { isTTY
       stdin,
       stdout: io.stdout as OutStream,
       stderr: io.stderr,
-      commands: launch.line?.commands ?? [],
-      files: launch.line?.files ?? [],
+      scripts: launch.line?.scripts ?? [],
       bail: launch.line?.bail ?? false,
       interactive: false,
     });

@@ -19,13 +19,13 @@ export class UnitReader {
   /** Add input; returns the units it completed, in order. Cost: O(pending text). */
   push(chunk: string): SourceUnit[] {
     this.pending += chunk;
-    const { units, rest } = splitInput(this.pending);
+    const { units, starts, rest } = splitInput(this.pending);
     if (units.length === 0) return [];
     const out: SourceUnit[] = [];
     let cursor = 0;
     let line = this.pendingLine;
-    for (const unit of units) {
-      const at = this.pending.indexOf(unit, cursor);
+    for (const [index, unit] of units.entries()) {
+      const at = starts[index]!;
       line += countNewlines(this.pending, cursor, at);
       out.push({ text: unit, line });
       line += countNewlines(this.pending, at, at + unit.length);

@@ -1,8 +1,8 @@
 // The line shell: `ombra shell [DB]`, and every run whose stdin is not a terminal.
 //
-//   -c QUERY (repeatable), then -f FILE (repeatable; '-' is stdin)   run those, in that order
-//   otherwise, stdin is a terminal                                   node:repl (line-repl.ts)
-//   otherwise                                                        a plain reader of stdin
+//   -c QUERY and -f FILE (each repeatable; '-' is stdin)   run those in command-line order
+//   otherwise, stdin is a terminal                          node:repl (line-repl.ts)
+//   otherwise                                               a plain reader of stdin
 //
 // Input is split into units as it arrives (line-input.ts): a statement may span lines and a
 // line may hold several. Results go to stdout only; messages to stderr (line-output.ts).
@@ -27,10 +27,8 @@ export interface LineShellOptions {
   stdin: Readable & { isTTY?: boolean };
   stdout: OutStream;
   stderr: ErrStream;
-  /** -c arguments, in order. */
-  commands?: readonly string[];
-  /** -f files, in order ('-' reads stdin). */
-  files?: readonly string[];
+  /** -c and -f arguments in command-line order (`-f setup.cypher -c 'MATCH ...'` sets up first). */
+  scripts?: readonly ScriptInput[];
   /** Stop at the first failure. */
   bail?: boolean;
   /** History file of the interactive REPL (~/.ombra_history); omit for none. */
@@ -41,13 +39,17 @@ export interface LineShellOptions {
   stop?: AbortSignal;
 }
 
+/** One -c argument (a statement or :command of its own) or one -f file ('-' reads stdin). */
+export type ScriptInput = { command: string } | { file: string };
+
 export const EXIT_OK = 0;
 export const EXIT_FAILED = 1;
 
 /** Run the line shell to its end; resolves to the exit code (0, or 1 when a unit failed). */
 export async function runLineShell(options: LineShellOptions): Promise<number> {
   const { backend, stdin, stdout, stderr } = options;
-  const interactive = (options.interactive ?? Boolean(stdin.isTTY)) && !(options.commands?.length || options.files?.length);
+  const scripts = options.scripts ?? [];
+  const interactive = (options.interactive ?? Boolean(stdin.isTTY)) && scripts.length === 0;
   const settings = { format: options.format, timing: options.timing };
   const printer = new LinePrinter(stdout, stderr, {
     format: () => settings.format,
@@ -112,14 +114,11 @@ export async function runLineShell(options: LineShellOptions): Promise<number> {
     });
     return EXIT_OK;
   }
-  for (const command of options.commands ?? []) {
+  for (const script of scripts) {
     if (state.stop) break;
-    await runUnit(command, null);
+    if ('command' in script) await runUnit(script.command, null);
+    else await runStream(script.file === '-' ? stdin : createReadStream(script.file), script.file === '-' ? '<stdin>' : script.file);
   }
-  for (const file of options.files ?? []) {
-    if (state.stop) break;
-    await runStream(file === '-' ? stdin : createReadStream(file), file === '-' ? '<stdin>' : file);
-  }
-  if (!options.commands?.length && !options.files?.length) await runStream(stdin, '<stdin>');
+  if (scripts.length === 0) await runStream(stdin, '<stdin>');
   return state.failed ? EXIT_FAILED : EXIT_OK;
 }

@@ -1,11 +1,15 @@
 // Splitting console input into units: a statement ends with ';' outside strings, backticks
 // and comments, and may span lines; a line that starts with ':' is an admin command.
-// Both REPLs (the line shell and the dashboard) use this, so pasted text behaves the same.
+// Comments between units belong to no unit, so a commented script's `// set up\n:param x => 1`
+// is a command. Both REPLs (the line shell and the dashboard) use this, so pasted text
+// behaves the same.
 
 export interface SplitResult {
   /** Complete units, in order: statements with their ';', or ':command' lines. */
   units: string[];
-  /** Text of an unfinished statement still waiting for its ';'. */
+  /** Offset in the text where each unit starts (for line numbers of scripts). */
+  starts: number[];
+  /** Text of an unfinished statement (or comment) still waiting for its end. */
   rest: string;
 }
 
@@ -14,6 +18,7 @@ type Mode = 'code' | 'single' | 'double' | 'backtick' | 'line-comment' | 'block-
 /** Split `text` into complete units and the unfinished rest. */
 export function splitInput(text: string): SplitResult {
   const units: string[] = [];
+  const starts: number[] = [];
   let mode: Mode = 'code';
   let start = 0;
   let i = 0;
@@ -22,18 +27,27 @@ export function splitInput(text: string): SplitResult {
     const ch = text[i]!;
     const next = text[i + 1];
     if (atUnitStart) {
-      // Skip blank space between units; a ':' first on a line makes the line a command.
+      // Skip blank space and comments between units; a ':' first on a line makes the line a
+      // command. A comment not closed yet waits in `rest` for the rest of the input.
       if (ch === ' ' || ch === '\t' || ch === '\r' || ch === '\n') {
         i++;
+        start = i;
+        continue;
+      }
+      if (ch === '/' && (next === '/' || next === '*')) {
+        const end = next === '/' ? text.indexOf('\n', i + 2) : text.indexOf('*/', i + 2);
+        if (end < 0) return { units, starts, rest: text.slice(i) };
+        i = next === '/' ? end + 1 : end + 2;
         start = i;
         continue;
       }
       atUnitStart = false;
       if (ch === ':') {
         const end = text.indexOf('\n', i);
-        if (end < 0) return { units, rest: text.slice(i) };
+        if (end < 0) return { units, starts, rest: text.slice(i) };
         const command = text.slice(i, end).trim();
         units.push(command);
+        starts.push(i);
         i = end + 1;
         start = i;
         atUnitStart = true;
@@ -53,7 +67,10 @@ export function splitInput(text: string): SplitResult {
           i++;
         } else if (ch === ';') {
           const unit = text.slice(start, i + 1).trim();
-          if (unit !== ';') units.push(unit);
+          if (unit !== ';') {
+            units.push(unit);
+            starts.push(start);
+          }
           start = i + 1;
           atUnitStart = true;
         }
@@ -78,7 +95,7 @@ export function splitInput(text: string): SplitResult {
     }
     i++;
   }
-  return { units, rest: atUnitStart ? '' : text.slice(start) };
+  return { units, starts, rest: atUnitStart ? '' : text.slice(start) };
 }
 
 /** True when `text` holds nothing but complete units (Enter may submit it). */

@@ -40,7 +40,7 @@ function revive(error: SerializedError): OmbraError {
 }
 
 export class WorkerBackend implements ConsoleBackend {
-  /** Lines the worker reported at start (metrics URL...). */
+  /** Lines the worker reported at start (metrics URL...), and any sent before onNote was called. */
   readonly notes: string[] = [];
   private readonly flag = RunCancelFlag.create();
   private nextId = 1;
@@ -194,6 +194,9 @@ export class WorkerBackend implements ConsoleBackend {
         return;
       }
       case 'note':
+        // Before the front end listens (a demo graph that already exists is done at once),
+        // keep the line with the start-up notes, which the front end prints first.
+        if (this.noteListeners.length === 0) this.notes.push(message.text);
         for (const listener of this.noteListeners) listener(message.text);
         return;
       default:

@@ -1,4 +1,4 @@
-// The help overlay (F1 anywhere, ? when the panels have focus): every key, the app's extra
+// The help overlay (F1 anywhere, ? in the panels or on an empty REPL line): every key, the app's extra
 // keys and the :commands (given by the app, so the list lives in one place). It scrolls
 // with ↑/↓/PgUp/PgDn on small terminals; Esc, ? or q closes it.
 
@@ -17,6 +17,7 @@ const KEYS: readonly (readonly [string, string] | string)[] = [
   ['Ctrl-L', 'clear the output'],
   'REPL (has focus at start)',
   ['Enter', 'run the input when its statement is complete (ends with ;), else start a new line'],
+  ['?', 'this help, on an empty line'],
   ['Alt-Enter', 'new line without running'],
   ['Tab', 'complete the word before the cursor; on an empty line, focus the panels'],
   ['← → Home End', 'move; Ctrl-A / Ctrl-E line start / end; Ctrl-← → or Alt-B / Alt-F by word'],

@@ -13,6 +13,7 @@ import type { ConsoleBackend } from '../shell/protocol.js';
 import { ConsoleStore } from './console-store.js';
 import { Dashboard } from './Dashboard.js';
 import { HistoryFile } from './history-file.js';
+import { inkStdout } from './ink-stdout.js';
 import { colorFromEnv, type Tone } from './theme.js';
 import type { CommandHelp, ExtraKey } from './types.js';
 
@@ -65,6 +66,18 @@ export interface DashboardHandle {
 
 /** How long a cancelled statement may take to settle on exit before the backend is closed anyway. */
 export const EXIT_GRACE_MS = 2000;
+
+/** How the dashboard renders with ink (bench/shell-micro.ts measures with the same). */
+export const DASHBOARD_RENDER_OPTIONS = {
+  exitOnCtrlC: false,
+  // Only the lines that changed are rewritten: an idle dashboard writes a fraction of what
+  // whole frames cost (bench/shell-micro.ts). ink 6.8's incremental renderer is off by one
+  // line after a frame shorter than the terminal; the stream ink draws through
+  // (ink-stdout.ts) corrects it, so render with inkStdout(stdout), never the bare stream.
+  incrementalRendering: true,
+  // Key echo stays snappy while bursts of output are coalesced into at most 10 frames a second.
+  maxFps: 10,
+} as const;
 
 const ENTER_ALT_SCREEN = '\u001b[?1049h\u001b[H';
 const LEAVE_ALT_SCREEN = '\u001b[?1049l';
@@ -121,18 +134,10 @@ export async function runDashboard(options: RunDashboardOptions): Promise<number
   if (alternate) stdout.write(ENTER_ALT_SCREEN);
   const instance = render(<Dashboard store={consoleStore} title={options.title} commands={options.commands} color={colorFromEnv(env)} />, {
     stdin,
-    stdout,
+    stdout: inkStdout(stdout),
     stderr,
-    exitOnCtrlC: false,
     patchConsole: options.patchConsole ?? true,
-    // ink 6.8's incremental log-update moves up one line too few after a frame that ends with
-    // a newline (every frame shorter than the terminal): in a real terminal the first line of
-    // the first frame stays on screen and each later frame lands one row lower (seen in tmux
-    // by test/e2e/console-tty.test.ts). The standard renderer rewrites the frame and is right;
-    // an idle 80×24 dashboard then writes about 2 KB/s (bench/console-micro.ts).
-    incrementalRendering: false,
-    // Key echo stays snappy while bursts of output are coalesced into at most 10 frames a second.
-    maxFps: 10,
+    ...DASHBOARD_RENDER_OPTIONS,
   });
 
   let code: number;

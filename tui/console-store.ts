@@ -345,6 +345,8 @@ export class ConsoleStore {
     const s = this.state.editor;
     switch (event.kind) {
       case 'text':
+        // No statement starts with '?': on an empty line it is the help key, as in the panels.
+        if (event.text === '?' && s.text === '') return this.set({ helpOpen: true, helpScroll: 0 });
         return this.editor(ed.insertText(s, event.text));
       case 'meta':
         if (event.char === 'b') return this.editor(ed.moveWordLeft(s));

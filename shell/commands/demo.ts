@@ -3,7 +3,8 @@
 // a progress bar, then a gentle synthetic workload so the dashboard moves (key `w` toggles
 // it). The database defaults to <tmpdir>/ombra-demo/social.db and is reused by the next
 // `ombra demo` (--fresh rebuilds it). Piped, the line shell waits for the graph and runs no
-// workload, so `echo 'MATCH (p:Person) RETURN count(p);' | ombra demo` answers 3000.
+// workload, so `echo 'MATCH (p:Person) RETURN count(p);' | ombra demo` answers 3000 (a line on
+// stderr says why there is no dashboard).
 import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -26,7 +27,7 @@ function positiveInt(option: string, text: string, max: number): number {
 export function registerDemo(program: Command, io: CliIo, setExit: (code: number) => void): void {
   const command = program
     .command('demo')
-    .description('the console on a demo database: a sample social graph and a gentle synthetic workload (w toggles it)')
+    .description('the console on a demo database: a sample social graph and a gentle synthetic workload (Tab, then w, toggles it)')
     .argument('[db]', `demo database (default ${defaultDemoPath()})`)
     .option('--fresh', 'delete what the demo database holds and build the graph again', false)
     .option('--people <n>', 'people in the graph', '3000')
@@ -39,6 +40,11 @@ export function registerDemo(program: Command, io: CliIo, setExit: (code: number
       const path = dbPath ?? defaultDemoPath();
       mkdirSync(dirname(path), { recursive: true });
       const graph = { people, fresh: flags.fresh };
+      if (!(io.stdin?.isTTY && io.stdout.isTTY)) {
+        // Said once, so a demo started from a script or CI is never a silent wait on stdin.
+        const source = io.stdin?.isTTY ? 'the prompt' : 'stdin (until it ends)';
+        io.stderr.write(`ombra demo: no terminal on ${io.stdin?.isTTY ? 'stdout' : 'stdin'}, so no dashboard: the line shell runs statements from ${source} once the graph is built\n`);
+      }
       setExit(
         await runConsole({
           dbPath: path,

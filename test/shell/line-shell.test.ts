@@ -130,7 +130,7 @@ describe('piped input', () => {
 
 describe('-c and -f', () => {
   it('-c runs each argument (the last ; optional) and does not read stdin', async () => {
-    const run = await shell(['CREATE (:FromStdin);\n'], { commands: ['CREATE (:C)', 'MATCH (c:C) RETURN count(c) AS n'] });
+    const run = await shell(['CREATE (:FromStdin);\n'], { scripts: [{ command: 'CREATE (:C)' }, { command: 'MATCH (c:C) RETURN count(c) AS n' }] });
     expect(run.code).toBe(0);
     expect(run.stdout).toBe('{"n":1}\n');
     expect(run.backend.db.query('MATCH (n:FromStdin) RETURN count(n)').rows[0]![0]).toBe(0n);
@@ -141,17 +141,27 @@ describe('-c and -f', () => {
     cleanups.push(cleanup);
     writeFileSync(join(dir, 'a.cypher'), 'CREATE (:F {n: 1});\n');
     writeFileSync(join(dir, 'b.cypher'), '// b\n\nRETURN oops;\nMATCH (f:F) RETURN f.n AS n;\n');
-    const run = await shell(null, { files: [join(dir, 'a.cypher'), join(dir, 'b.cypher')] });
+    const run = await shell(null, { scripts: [{ file: join(dir, 'a.cypher') }, { file: join(dir, 'b.cypher') }] });
     expect(run.code).toBe(1);
     expect(run.stdout).toBe('{"n":1}\n');
     expect(run.stderr).toContain(`ombra: ${join(dir, 'b.cypher')}:3: SEMANTIC_UNDEFINED_VARIABLE`);
-    const missing = await shell(null, { files: [join(dir, 'missing.cypher')] });
+    const missing = await shell(null, { scripts: [{ file: join(dir, 'missing.cypher') }] });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/SHELL_SOURCE: cannot read .*missing\.cypher/);
   });
 
+  it('-c and -f run in the order given, not -c first', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    writeFileSync(join(dir, 'setup.cypher'), 'UNWIND range(1, 3) AS i CREATE (:N {i: i});\n');
+    const count = { command: 'MATCH (n:N) RETURN count(n) AS n' };
+    const run = await shell(null, { scripts: [count, { file: join(dir, 'setup.cypher') }, count] });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('{"n":0}\n{"n":3}\n');
+  });
+
   it("-f - reads stdin", async () => {
-    const run = await shell(['RETURN 7 AS seven;\n'], { files: ['-'] });
+    const run = await shell(['RETURN 7 AS seven;\n'], { scripts: [{ file: '-' }] });
     expect(run.stdout).toBe('{"seven":7}\n');
   });
 });
@@ -194,8 +204,8 @@ describe('stdout', () => {
 describe('UnitReader', () => {
   it('tracks the line each unit starts on, across pieces', () => {
     const reader = new UnitReader();
-    // A comment before a statement is part of it (error lines count from the unit's first line).
-    expect(reader.push('// header\nRETURN 1;')).toEqual([{ text: '// header\nRETURN 1;', line: 1 }]);
+    // A comment before a statement belongs to no unit: the statement starts on its own line.
+    expect(reader.push('// header\nRETURN 1;')).toEqual([{ text: 'RETURN 1;', line: 2 }]);
     expect(reader.push(' RETURN\n2;\n\n:stats\nMATCH')).toEqual([
       { text: 'RETURN\n2;', line: 2 },
       { text: ':stats', line: 5 },

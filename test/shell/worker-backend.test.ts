@@ -125,6 +125,24 @@ describe.skipIf(!built)('worker backend', () => {
     await backend.close(); // closing a dead worker is fine
   });
 
+  it('keeps the notes sent before anyone listens; later ones go to the listeners', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const module = join(dir, 'notes.mjs');
+    writeFileSync(
+      module,
+      'export function attachWorkerExtension(host) { host.note("early"); return { actions: { say: () => { host.note("late"); return "said"; } }, close: async () => {} }; }\n',
+    );
+    const backend = await start({ extension: { module: pathToFileURL(module).href, options: null } });
+    expect(backend.notes).toContain('early'); // sent before 'ready', as a demo graph that already exists does
+    const heard: string[] = [];
+    backend.onNote((text) => heard.push(text));
+    expect(await backend.action('say')).toBe('said');
+    await backend.metrics();
+    expect(heard).toEqual(['late']);
+    expect(backend.notes).not.toContain('late');
+  });
+
   it('close() closes the database; later calls are refused', async () => {
     const { dir, cleanup } = tempDir();
     cleanups.push(cleanup);

@@ -16,6 +16,7 @@ import { render } from 'ink';
 import type { MetricsSnapshot } from '../../src/observe/snapshot.js';
 import { ConsoleStore } from '../../tui/console-store.js';
 import { Dashboard } from '../../tui/Dashboard.js';
+import { inkStdout } from '../../tui/ink-stdout.js';
 import { FakeBackend } from './fake-backend.js';
 import { makeSnapshot } from './fixtures.js';
 import { COMMANDS, FakeStdin, FakeStdout, tick } from './harness.js';
@@ -48,7 +49,7 @@ async function measure(columns: number, rows: number): Promise<{ initial: number
   const store = new ConsoleStore({ backend });
   await store.pollOnce();
   const instance = render(<Dashboard store={store} title="ombra" commands={COMMANDS} color />, {
-    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdout: inkStdout(stdout as unknown as NodeJS.WriteStream), // as tui/app.tsx draws
     stdin: new FakeStdin() as unknown as NodeJS.ReadStream,
     stderr: new FakeStdout(80, 24) as unknown as NodeJS.WriteStream,
     exitOnCtrlC: false,
@@ -84,7 +85,7 @@ describe('terminal cursor', () => {
     const store = new ConsoleStore({ backend });
     await store.pollOnce();
     const instance = render(<Dashboard store={store} title="ombra" commands={COMMANDS} color />, {
-      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdout: inkStdout(stdout as unknown as NodeJS.WriteStream), // as tui/app.tsx draws
       stdin: stdin as unknown as NodeJS.ReadStream,
       stderr: new FakeStdout(80, 24) as unknown as NodeJS.WriteStream,
       exitOnCtrlC: false,

@@ -405,6 +405,11 @@ describe('focus and panel keys', () => {
     expect(d.store.getState().editor.text).toBe('p+?q');
     expect(d.store.getState().helpOpen).toBe(false);
     await d.type(CTRL('u'));
+    await d.type('?'); // on an empty line, the help key
+    expect(d.store.getState().helpOpen).toBe(true);
+    await d.type('?');
+    expect(d.store.getState().helpOpen).toBe(false);
+    expect(d.store.getState().editor.text).toBe('');
     await d.type('\t');
     await d.type('q');
     expect(d.store.getState().exitCode).toBe(0);
