@@ -12,12 +12,13 @@
 //
 // Key order without per-entry keys: nodes and relationships arrive by id (their keys are the
 // ordered varint of the id); label-index keys are (label, node), emitted label by label from
-// per-label node lists; adjacency keys are sorted as number tuples (bulk-sort.ts); property
-// index keys are built and sorted per index (an index has one entry per node at most).
+// per-label node lists; adjacency keys are grouped and sorted as number tuples (bulk-sort.ts);
+// property index keys are built and sorted per index (an index has one entry per node at most).
 //
-// Memory: 32 bytes per relationship (four number columns) and 8 bytes per label of each node,
-// plus the values of indexed properties, held until finish(). Records themselves are written
-// as they arrive.
+// Memory: 20 bytes per relationship (start, end, type; ids are implicit while they run
+// contiguously), 20 more per relationship while one direction of adjacency is built, 8 bytes
+// per label of each node, plus the values of indexed properties, held until finish(). Records
+// themselves are written as they arrive.
 //
 // Invariants the result keeps (numbered where they live): record R1/R2 (the caller's records),
 // catalog C1–C3, label index L1/L2, property index I1–I3, adjacency A1/A2, writer G1 and G3.
@@ -36,7 +37,7 @@ import { KeyBuilder, compareBytes } from '../storage/keys.js';
 import { COUNTER, ROOT_SLOT } from '../storage/meta.js';
 import type { PageStore } from '../storage/types.js';
 import { DIRECTION_IN, DIRECTION_OUT } from './adjacency.js';
-import { adjacencyOrder, NumberList } from './bulk-sort.js';
+import { groupAdjacency, NumberList, RelationshipColumns, type AdjacencyGroups } from './bulk-sort.js';
 import { CATALOG_PREFIX, CatalogCache, CatalogView, encodeIndexDefinition, type CatalogKind, type IndexDefinition } from './catalog.js';
 import { ByteBuffer, putOrderedVarint, putVarint } from './encoding.js';
 import { IndexKeyBuilder, PropertyIndexStore } from './property-index.js';
@@ -57,6 +58,8 @@ export interface BulkBuildOptions {
   duplicates: DuplicatePolicy;
   /** Where a node came from, for CONSTRAINT_UNIQUE messages (import: "file line N"). */
   nodeOrigin?: (nodeId: number) => string | undefined;
+  /** About how many relationships will be added (sizes the columns up front; a guess is fine). */
+  expectedRelationships?: number;
 }
 
 /** One group of nodes a unique index found with equal values. */
@@ -131,16 +134,15 @@ export class GraphBulkBuilder {
   /** Node ids per label id, ascending (nodes arrive by id). */
   private readonly labelNodes = new Map<number, NumberList>();
   private readonly indexColumns = new Map<number, IndexColumn>();
-  private readonly relIds = new NumberList(4096);
-  private readonly relStarts = new NumberList(4096);
-  private readonly relEnds = new NumberList(4096);
-  private readonly relTypes = new NumberList(4096);
+  private readonly rels: RelationshipColumns;
   private finished = false;
 
   constructor(
     readonly store: PageStore,
     private readonly options: BulkBuildOptions,
-  ) {}
+  ) {
+    this.rels = new RelationshipColumns(Math.max(4096, Math.min(options.expectedRelationships ?? 0, 1 << 22)));
+  }
 
   /** The catalog of the store being built (names → ids for records). */
   get catalog(): CatalogView {
@@ -190,7 +192,7 @@ export class GraphBulkBuilder {
   }
 
   private idKey(id: number): number {
-    return putOrderedVarint(this.keyBuf, 0, id);
+    return putOrdered(this.keyBuf, 0, id);
   }
 
   /**
@@ -241,10 +243,7 @@ export class GraphBulkBuilder {
     const sink = (this.relationshipsSink ??= new TreeSink(this.store, ROOT_SLOT.RELATIONSHIPS, 'relationships'));
     sink.add(this.keyBuf, this.idKey(id), record, recordLength);
     this.lastRelationshipId = id;
-    this.relIds.push(id);
-    this.relStarts.push(start);
-    this.relEnds.push(end);
-    this.relTypes.push(typeId);
+    this.rels.push(id, typeId, start, end);
   }
 
   get nodesAdded(): number {
@@ -252,7 +251,7 @@ export class GraphBulkBuilder {
   }
 
   get relationshipsAdded(): number {
-    return this.relIds.length;
+    return this.rels.length;
   }
 
   /**
@@ -273,10 +272,10 @@ export class GraphBulkBuilder {
     if (indexes.tree !== null) trees.push(indexes.tree);
     trees.push(...(await this.buildAdjacency(tick)));
     this.bumpCounter(COUNTER.NODE_COUNT, this.nodeCount);
-    this.bumpCounter(COUNTER.RELATIONSHIP_COUNT, this.relIds.length);
+    this.bumpCounter(COUNTER.RELATIONSHIP_COUNT, this.rels.length);
     this.raiseCounter(COUNTER.NEXT_NODE_ID, this.lastNodeId + 1);
     this.raiseCounter(COUNTER.NEXT_RELATIONSHIP_ID, this.lastRelationshipId + 1);
-    return { nodes: this.nodeCount, relationships: this.relIds.length, trees, demotedIndexes: indexes.demoted, duplicates: indexes.duplicates };
+    return { nodes: this.nodeCount, relationships: this.rels.length, trees, demotedIndexes: indexes.demoted, duplicates: indexes.duplicates };
   }
 
   private assertOpen(): void {
@@ -387,48 +386,21 @@ export class GraphBulkBuilder {
   // ── adjacency and degrees ─────────────────────────────────────────────────
 
   private async buildAdjacency(tick: () => Promise<void> | void): Promise<BulkTreeReport[]> {
-    const n = this.relIds.length;
-    if (n === 0) return [];
-    const ids = this.relIds.data;
-    const starts = this.relStarts.data;
-    const ends = this.relEnds.data;
-    const types = this.relTypes.data;
+    const rels = this.rels;
+    if (rels.length === 0) return [];
     const reports: BulkTreeReport[] = [];
     const runs: NumberList[][] = [];
+    let groups: AdjacencyGroups | null = null;
     for (const direction of [DIRECTION_OUT, DIRECTION_IN]) {
-      const node = direction === DIRECTION_OUT ? starts : ends;
-      const other = direction === DIRECTION_OUT ? ends : starts;
-      const order = adjacencyOrder(n, node, types, other);
-      await tick();
-      const sink = new TreeSink(this.store, direction === DIRECTION_OUT ? ROOT_SLOT.ADJACENCY_OUT : ROOT_SLOT.ADJACENCY_IN, direction === DIRECTION_OUT ? 'adjacency-out' : 'adjacency-in');
+      const out = direction === DIRECTION_OUT;
+      groups = await groupAdjacency(rels, out ? rels.starts : rels.ends, out ? rels.ends : rels.starts, groups, tick);
+      const sink = new TreeSink(this.store, out ? ROOT_SLOT.ADJACENCY_OUT : ROOT_SLOT.ADJACENCY_IN, out ? 'adjacency-out' : 'adjacency-in');
       // Degree runs: (node, type, count) in (node, type) order.
-      const runNodes = new NumberList(1024);
-      const runTypes = new NumberList(1024);
-      const runCounts = new NumberList(1024);
-      const key = this.keyBuf;
-      let lastNode = -1;
-      let lastType = -1;
-      for (let i = 0; i < n; i++) {
-        const r = order[i]!;
-        const a = node[r]!;
-        const t = types[r]!;
-        let p = putOrdered(key, 0, a);
-        p = putOrdered(key, p, t);
-        p = putOrdered(key, p, other[r]!);
-        p = putOrdered(key, p, ids[r]!);
-        sink.add(key, p);
-        if (a === lastNode && t === lastType) runCounts.data[runCounts.length - 1]!++;
-        else {
-          runNodes.push(a);
-          runTypes.push(t);
-          runCounts.push(1);
-          lastNode = a;
-          lastType = t;
-        }
-        if ((i & (TICK_EVERY - 1)) === TICK_EVERY - 1) await tick();
-      }
+      const degreeRuns = [new NumberList(1024), new NumberList(1024), new NumberList(1024)];
+      const count = groups.nodes.length;
+      for (let g = 0; g < count; g = emitAdjacency(sink, groups, g, count, this.keyBuf, degreeRuns)) await tick();
       reports.push(sink.finish());
-      runs.push([runNodes, runTypes, runCounts]);
+      runs.push(degreeRuns);
     }
     reports.push(await this.buildDegrees(runs[0]!, runs[1]!, tick));
     return reports;
@@ -473,8 +445,40 @@ export class GraphBulkBuilder {
   }
 }
 
-/** putOrderedVarint with the one- to three-byte cases inline (the hot loops' ids are small). */
-function putOrdered(buf: Uint8Array, at: number, value: number): number {
+/**
+ * Write the adjacency entries of groups g.. (at least TICK_EVERY entries, whole groups) and
+ * their degree runs; returns the next group. Sequential reads of the grouped columns.
+ */
+function emitAdjacency(sink: TreeSink, groups: AdjacencyGroups, g: number, count: number, key: Uint8Array, runs: NumberList[]): number {
+  const { nodes, offsets, types, others, ids } = groups;
+  const [runNodes, runTypes, runCounts] = runs as [NumberList, NumberList, NumberList];
+  let written = 0;
+  for (; g < count && written < TICK_EVERY; g++) {
+    const node = nodes[g]!;
+    const at = putOrdered(key, 0, node);
+    const end = offsets[g + 1]!;
+    let lastType = -1;
+    for (let i = offsets[g]!; i < end; i++) {
+      const t = types[i]!;
+      let p = putOrdered(key, at, t);
+      p = putOrdered(key, p, others[i]!);
+      p = putOrdered(key, p, ids[i]!);
+      sink.add(key, p);
+      if (t === lastType) runCounts.data[runCounts.length - 1]!++;
+      else {
+        runNodes.push(node);
+        runTypes.push(t);
+        runCounts.push(1);
+        lastType = t;
+      }
+    }
+    written += end - offsets[g]!;
+  }
+  return g;
+}
+
+/** putOrderedVarint with the one- to four-byte cases inline (ids below 2^24: the hot loops'). */
+export function putOrdered(buf: Uint8Array, at: number, value: number): number {
   if (value <= 240) {
     buf[at] = value;
     return at + 1;
@@ -491,6 +495,13 @@ function putOrdered(buf: Uint8Array, at: number, value: number): number {
     buf[at + 1] = v >>> 8;
     buf[at + 2] = v & 0xff;
     return at + 3;
+  }
+  if (value < 0x1000000) {
+    buf[at] = 250;
+    buf[at + 1] = value >>> 16;
+    buf[at + 2] = (value >>> 8) & 0xff;
+    buf[at + 3] = value & 0xff;
+    return at + 4;
   }
   return putOrderedVarint(buf, at, value);
 }

@@ -89,6 +89,8 @@ export interface ImportHooks {
 }
 
 const TICK_ROWS = 4096;
+/** A short relationship row ("12345,678\n") is about this long: sizes the builder's columns. */
+const BYTES_PER_RELATIONSHIP_GUESS = 10;
 /** Integer ids below this are kept in a dense array instead of a Map. */
 const DENSE_ID_LIMIT = 1 << 22;
 const utf8 = new TextEncoder();
@@ -201,13 +203,30 @@ class CsvImport {
     if (!['string', 'integer', 'actual'].includes(this.idType)) {
       throw new GraphError('INVALID_ARGUMENT', `id type must be string, integer or actual (got ${String(this.idType)})`, { idType: this.idType });
     }
-    this.builder = new GraphBulkBuilder(store, { duplicates: 'fail', nodeOrigin: (id) => this.originOf(id) });
+    this.builder = new GraphBulkBuilder(store, { duplicates: 'fail', nodeOrigin: (id) => this.originOf(id), expectedRelationships: this.relationshipBytes(fs, options) / BYTES_PER_RELATIONSHIP_GUESS });
     this.firstNodeId = Number(store.getCounter(COUNTER.NEXT_NODE_ID));
     this.nextNodeId = this.firstNodeId;
     this.nextRelationshipId = Number(store.getCounter(COUNTER.NEXT_RELATIONSHIP_ID));
     this.tick = hooks.tick ?? (() => undefined);
     this.existingNodes = new BTree(store, rootInSlot(store, ROOT_SLOT.NODES), { name: 'nodes' });
     this.existingRelationships = new BTree(store, rootInSlot(store, ROOT_SLOT.RELATIONSHIPS), { name: 'relationships' });
+  }
+
+  /** Bytes of the relationship files (0 for any that cannot be read: run() reports those). */
+  private relationshipBytes(fs: FileSystem, options: CsvImportOptions): number {
+    let bytes = 0;
+    for (const input of options.relationships ?? []) {
+      for (const file of input.files ?? []) {
+        try {
+          const handle = fs.open(file, { readOnly: true });
+          bytes += handle.size();
+          handle.close();
+        } catch {
+          // run() names the file
+        }
+      }
+    }
+    return bytes;
   }
 
   async run(): Promise<CsvImportReport> {
@@ -301,16 +320,22 @@ class CsvImport {
       .map((c) => ({ column: c, keyId: this.builder.ensureId(CATALOG_KIND.KEY, c.name) }))
       .sort((a, b) => a.keyId - b.keyId);
     const fixedLabels = [...new Set(input.labels ?? [])].map((l) => this.builder.ensureId(CATALOG_KIND.LABEL, l)).sort((a, b) => a - b);
+    const start = columnOf(columns, 'start');
+    const end = columnOf(columns, 'end');
+    const defaultType = kind === 'relationships' && input.type !== undefined && input.type !== '' ? input.type : null;
     return {
       columns,
       properties,
       id: columnOf(columns, 'id'),
       label: columnOf(columns, 'label'),
-      start: columnOf(columns, 'start'),
-      end: columnOf(columns, 'end'),
+      start,
+      end,
       type: columnOf(columns, 'type'),
       fixedLabels,
-      defaultType: input.type !== undefined && input.type !== '' ? input.type : null,
+      defaultTypeId: defaultType === null ? -1 : this.builder.ensureId(CATALOG_KIND.TYPE, defaultType),
+      // Relationship inputs are read after every node input: the spaces are complete.
+      startSpace: start === undefined ? undefined : this.spaces.get(start.idSpace),
+      endSpace: end === undefined ? undefined : this.spaces.get(end.idSpace),
     };
   }
 
@@ -412,8 +437,8 @@ class CsvImport {
   }
 
   private relationshipRow(reader: CsvReader, plan: RowPlan, fileIndex: number): void {
-    const start = this.endpoint(reader, plan.start!);
-    const end = this.endpoint(reader, plan.end!);
+    const start = this.endpoint(reader, plan.start!, plan.startSpace);
+    const end = this.endpoint(reader, plan.end!, plan.endSpace);
     let typeId: number;
     const typeColumn = plan.type;
     if (typeColumn !== undefined && !reader.isAbsent(typeColumn.index) && reader.fieldEnd[typeColumn.index]! > reader.fieldStart[typeColumn.index]!) {
@@ -421,10 +446,8 @@ class CsvImport {
       let id = this.typeCache.get(text);
       if (id === undefined) this.typeCache.set(text, (id = this.builder.ensureId(CATALOG_KIND.TYPE, text)));
       typeId = id;
-    } else if (plan.defaultType !== null) {
-      let id = this.typeCache.get(plan.defaultType);
-      if (id === undefined) this.typeCache.set(plan.defaultType, (id = this.builder.ensureId(CATALOG_KIND.TYPE, plan.defaultType)));
-      typeId = id;
+    } else if (plan.defaultTypeId >= 0) {
+      typeId = plan.defaultTypeId;
     } else throw this.fieldError(reader, typeColumn?.index ?? 0, 'the relationship has no type (empty :TYPE and no type given for the file)');
     const bb = this.bb.reset();
     bb.ensure(32);
@@ -445,17 +468,18 @@ class CsvImport {
     this.builder.addRelationship(this.nextRelationshipId++, typeId, start, end, bb.buf, bb.length);
   }
 
-  /** Node id named by a :START_ID / :END_ID field. */
-  private endpoint(reader: CsvReader, column: CsvColumn): number {
+  /** Node id named by a :START_ID / :END_ID field (`space`: its ID space, if any node file had it). */
+  private endpoint(reader: CsvReader, column: CsvColumn, space: IdSpace | undefined): number {
     const index = column.index;
-    const which = column.kind === 'start' ? 'start' : 'end';
-    if (reader.isAbsent(index)) throw this.fieldError(reader, index, `the ${which} node id is missing`);
+    if (reader.isAbsent(index)) throw this.fieldError(reader, index, `the ${column.kind === 'start' ? 'start' : 'end'} node id is missing`);
     if (this.idType === 'actual') {
       const id = this.actualId(reader, index, 'node');
-      if (!this.actualNodeIds.has(id) && !this.existingNodes.has(this.idKeys.key(id))) throw this.fieldError(reader, index, `${which} node ${id} is neither imported nor in the database`);
+      if (!this.actualNodeIds.has(id) && !this.existingNodes.has(this.idKeys.key(id))) {
+        throw this.fieldError(reader, index, `${column.kind === 'start' ? 'start' : 'end'} node ${id} is neither imported nor in the database`);
+      }
       return id;
     }
-    const space = this.spaces.get(column.idSpace);
+    const which = column.kind === 'start' ? 'start' : 'end';
     let found: number | undefined;
     if (this.idType === 'integer') found = space?.getInteger(this.integerId(reader, index));
     else found = space?.getString(reader.text(index));
@@ -618,7 +642,10 @@ interface RowPlan {
   end: CsvColumn | undefined;
   type: CsvColumn | undefined;
   fixedLabels: number[];
-  defaultType: string | null;
+  /** Type id of rows with no :TYPE value (relationship inputs given a type), else −1. */
+  defaultTypeId: number;
+  startSpace: IdSpace | undefined;
+  endSpace: IdSpace | undefined;
 }
 
 /** A plain decimal integer of up to 15 digits (optional sign, spaces around) as a number, else null. */

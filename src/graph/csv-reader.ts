@@ -14,8 +14,14 @@
 // Positions: `line` is the 1-based physical line where the record starts; fieldLine[i] is the
 // line where field i starts (a quoted field may span lines); columns are 1-based field numbers.
 //
-// Memory: the file is read in chunks of CHUNK_BYTES; a record longer than the buffer grows it.
+// Memory: the file is read in chunks of CHUNK_BYTES (tests pass small chunks to put many
+// chunk boundaries inside records); a record longer than the buffer grows it.
 // Fields are byte ranges into the buffer, valid until the next call of next().
+//
+// Invariant:
+//  (CR1) Only bytes [pos, end) of the buffer are file content: the rest holds stale bytes of
+//        earlier chunks, so every look-ahead (a doubled quote, the LF of a CRLF) checks that
+//        it stays below `end` first.
 
 import { GraphError } from '../errors.js';
 import type { FileHandle, FileSystem } from '../storage/types.js';
@@ -73,9 +79,10 @@ export class CsvReader {
     fs: FileSystem,
     readonly file: string,
     readonly dialect: CsvDialect = DEFAULT_DIALECT,
+    chunkBytes: number = CHUNK_BYTES,
   ) {
     this.handle = fs.open(file, { readOnly: true });
-    this.buf = new Uint8Array(CHUNK_BYTES);
+    this.buf = new Uint8Array(Math.max(16, chunkBytes));
     this.fill();
     if (this.end >= 3 && this.buf[0] === 0xef && this.buf[1] === 0xbb && this.buf[2] === 0xbf) this.pos = 3;
   }
@@ -156,7 +163,7 @@ export class CsvReader {
         line++;
       } else if (b === CR) {
         if (i + 1 >= end && !this.eof) return 2;
-        i += buf[i + 1] === LF ? 2 : 1;
+        i += i + 1 < end && buf[i + 1] === LF ? 2 : 1;
         line++;
       } else break;
     }
@@ -177,7 +184,7 @@ export class CsvReader {
           const b = buf[j]!;
           if (b === quote) {
             if (j + 1 >= end && !this.eof) return 2;
-            if (buf[j + 1] === quote) {
+            if (j + 1 < end && buf[j + 1] === quote) {
               flags |= FIELD_ESCAPES;
               j += 2;
               continue;
@@ -185,7 +192,7 @@ export class CsvReader {
             break;
           }
           if (b === LF) line++;
-          else if (b === CR && buf[j + 1] !== LF) line++;
+          else if (b === CR && (j + 1 >= end || buf[j + 1] !== LF)) line++;
           j++;
         }
         this.fieldStart[f] = i + 1;
@@ -220,7 +227,7 @@ export class CsvReader {
       }
       if (b === CR) {
         if (i + 1 >= end && !this.eof) return 2;
-        i += buf[i + 1] === LF ? 2 : 1;
+        i += i + 1 < end && buf[i + 1] === LF ? 2 : 1;
       } else i++;
       line++;
       break;

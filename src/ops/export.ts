@@ -123,7 +123,7 @@ export async function exportDatabase(db: Database, options: ExportOptions): Prom
           relationships: relationships.rows,
           lsn: txn.lastLsn,
           indexes,
-          importCommand: `ombra import NEW.db --nodes ${names[0]} --relationships ${names[1]} --id-type actual${delimiter !== ',' ? ` --delimiter '${delimiter}'` : ''}${arrayDelimiter !== ';' ? ` --array-delimiter '${arrayDelimiter}'` : ''}`,
+          importCommand: `ombra import NEW.db --nodes ${names[0]} --relationships ${names[1]} --id-type actual${delimiter !== ',' ? ` --delimiter ${delimiter === '\t' ? 'tab' : `'${delimiter}'`}` : ''}${arrayDelimiter !== ';' ? ` --array-delimiter '${arrayDelimiter}'` : ''}`,
           durationMs,
           rowsPerSecond: durationMs > 0 ? Math.round((rows * 1000) / durationMs) : 0,
         };

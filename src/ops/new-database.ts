@@ -1,12 +1,12 @@
 // Writing a whole new database file for repair, salvage and import into a new database: the
-// trees are built straight into a private file (ops/compact-store.ts CompactionFileStore: no
-// WAL, pages written out as memory fills), which takes the target's name only when complete.
+// trees are built straight into a private file (bulk-file-store.ts BulkFileStore: no WAL,
+// pages written out in runs as memory fills), which takes the target's name only when complete.
 //
 // NEW DATABASE PROTOCOL (sync barriers ══; failpoints in quotes)
 //   1. Refuse an existing target (or its -wal) unless forced (OUTPUT_EXISTS); refuse a target
 //      that is the source. Take `<out>-lock` so no process opens the target meanwhile.
-//   2. Build `<out><suffix>` through a CompactionFileStore: every page sealed with the new
-//      LSN, page 0 written last (compact-store.ts CS2). ══ fsync.          'newdb.afterTempSync'
+//   2. Build `<out><suffix>` through a BulkFileStore: every page sealed with the new LSN,
+//      page 0 written last (bulk-file-store.ts BF2). ══ fsync.             'newdb.afterTempSync'
 //   3. Verify it (full by default) with a read-only pager; problems delete it (VERIFY_FAILED).
 //   4. Forced: remove `<out>-wal` (it belongs to the file being replaced and must never be
 //      replayed onto the new one) ══ fsync the directory.                  'newdb.beforeRename'
@@ -22,7 +22,7 @@ import { acquireLock } from '../storage/lock.js';
 import * as meta from '../storage/meta.js';
 import { Pager, type PageCodec } from '../storage/pager.js';
 import type { FileHandle, FileSystem, Lsn } from '../storage/types.js';
-import { CompactionFileStore } from './compact-store.js';
+import { BulkFileStore } from './bulk-file-store.js';
 import { isProcessDeath, unlinkIfExists } from './files.js';
 import type { JobContext } from './job.js';
 import { OperationError } from './ops-error.js';
@@ -65,7 +65,7 @@ export interface NewDatabaseResult<T> {
 export async function writeNewDatabase<T>(
   options: NewDatabaseOptions,
   ctx: JobContext,
-  build: (store: CompactionFileStore) => Promise<T>,
+  build: (store: BulkFileStore) => Promise<T>,
 ): Promise<NewDatabaseResult<T>> {
   const { fs } = options;
   const out = resolve(options.out);
@@ -90,7 +90,7 @@ export async function writeNewDatabase<T>(
     file.truncate(0);
     const base = options.baseMeta instanceof Uint8Array ? options.baseMeta.slice() : meta.initMetaPage(options.baseMeta.pageSizeBytes);
     const pageSizeBytes = base.length;
-    const store = new CompactionFileStore(file, base, options.lsn, options.codec ?? null, options.residentPagesMax ?? 8192);
+    const store = new BulkFileStore(file, base, options.lsn, options.codec ?? null, options.residentPagesMax ?? 8192);
     const result = await build(store);
     ctx.progress({ phase: 'writing the database file' });
     const pageCount = store.finish(Date.now());

@@ -21,6 +21,7 @@
 //   - a name used by two ids of one kind keeps the lower id; the other becomes `<name>#<id>`;
 //   - a unique index over equal values is rebuilt non-unique (bulk-build.ts BB2, 'demote').
 
+import { CorruptionError } from '../errors.js';
 import { BTreeBulkLoader } from '../storage/btree-bulk-load.js';
 import { rootInSlot } from '../storage/btree.js';
 import { COUNTER } from '../storage/meta.js';
@@ -354,14 +355,20 @@ export async function rebuildGraph(store: PageStore, source: PrimarySource, issu
   for (const other of source.others) {
     const loader = new BTreeBulkLoader(store, rootInSlot(store, other.slot), { name: other.name });
     let entries = 0;
-    try {
-      for (const { key, value } of other.entries()) {
-        loader.add(key, value);
-        if ((++entries & 4095) === 0) await tick();
+    const iterator = other.entries()[Symbol.iterator]();
+    for (;;) {
+      let next: IteratorResult<{ key: Uint8Array; value: Uint8Array }>;
+      try {
+        next = iterator.next();
+      } catch (error) {
+        // A page of that tree cannot be read: keep what could be, and say what was lost.
+        if (!(error instanceof CorruptionError)) throw error;
+        issues.add({ kind: 'tree', action: 'dropped', reason: `${other.name}: entries after the first ${entries} are unreadable (${error.message})` });
+        break;
       }
-    } catch (error) {
-      // Keep what could be read; the rest of that tree is lost, and said so.
-      issues.add({ kind: 'tree', action: 'dropped', reason: `${other.name}: entries after the first ${entries} are unreadable (${error instanceof Error ? error.message : String(error)})` });
+      if (next.done === true) break;
+      loader.add(next.value.key, next.value.value);
+      if ((++entries & 4095) === 0) await tick();
     }
     loader.finish();
     copiedTrees.push({ name: other.name, entries });
