@@ -53,7 +53,7 @@ export function walLines(p: WalProps): Line[] {
           { line: syncs, priority: 0 },
           { line: archive, priority: 1 },
           { line: [seg('syncs ', 'label'), seg(formatCompact(wal.syncsTotal))], priority: 2 },
-          { line: [seg('checkpoints ', 'label'), seg(formatCompact(wal.checkpointsTotal))], priority: 3 },
+          { line: [seg('checkpoints since open ', 'label'), seg(formatCompact(wal.checkpointsTotal))], priority: 3 },
         ],
         width,
       ),
