@@ -21,6 +21,11 @@
 //       what a fresh snapshot would. A kept snapshot is released SNAPSHOT_REUSE_MS after it was
 //       taken (a timer that does not keep the process alive), at the first read after that, and
 //       by close(); so it never holds checkpoints, compaction or close back for long.
+//  (Q6) Write fast path: a statement already known to write (a prepared statement that writes,
+//       or a text this session has run as a write before) goes straight to the write
+//       transaction: no read snapshot is taken to look its plan up; the plan is checked
+//       against the writer's schema version there and planned again when stale (engine.ts C2).
+//       Access checks run before any work, as for every statement.
 
 import { GraphReader } from '../graph/reader.js';
 import type { GraphShared } from '../graph/shared.js';
@@ -66,6 +71,9 @@ export function collectRun(run: QueryRun, started: number): QueryResult {
 /** How long a read snapshot may be reused by later autocommit reads (Q5). */
 export const SNAPSHOT_REUSE_MS = 100;
 
+/** Texts remembered as writes for the fast path (Q6); the oldest is forgotten beyond this. */
+export const WRITE_HINTS_MAX = 256;
+
 interface KeptSnapshot {
   readonly txn: ReadTransaction;
   readonly graph: GraphReader;
@@ -77,6 +85,8 @@ interface KeptSnapshot {
 export class QuerySession {
   private kept: KeptSnapshot | null = null;
   private releaseTimer: NodeJS.Timeout | null = null;
+  /** Texts that ran as writes, with their last plan (Q6). */
+  private readonly writeHints = new Map<string, PreparedQuery>();
 
   /** `user`: the session user every statement of this session runs as (security). */
   constructor(
@@ -149,9 +159,13 @@ export class QuerySession {
   query(text: string, params: Readonly<Record<string, unknown>> | undefined, options: QueryOptions = {}, known?: PreparedQuery): QueryResult {
     const started = performance.now();
     const values = toQueryParameters(params);
-    const read = this.tryRead(text, values, options, started, known);
-    if (read.result !== undefined) return read.result;
-    const { run, txn } = this.startWrite(text, read.prepared, values, options);
+    let prepared = this.knownWrite(text, known);
+    if (prepared === undefined) {
+      const read = this.tryRead(text, values, options, started, known);
+      if (read.result !== undefined) return read.result;
+      prepared = read.prepared;
+    }
+    const { run, txn } = this.startWrite(text, prepared, values, options);
     let result: QueryResult;
     let commit: CommitResult;
     try {
@@ -171,9 +185,13 @@ export class QuerySession {
   async queryAsync(text: string, params: Readonly<Record<string, unknown>> | undefined, options: QueryOptions = {}, known?: PreparedQuery): Promise<QueryResult> {
     const started = performance.now();
     const values = toQueryParameters(params);
-    const read = this.tryRead(text, values, options, started, known);
-    if (read.result !== undefined) return read.result;
-    const { run, txn } = this.startWrite(text, read.prepared, values, options);
+    let prepared = this.knownWrite(text, known);
+    if (prepared === undefined) {
+      const read = this.tryRead(text, values, options, started, known);
+      if (read.result !== undefined) return read.result;
+      prepared = read.prepared;
+    }
+    const { run, txn } = this.startWrite(text, prepared, values, options);
     let result: QueryResult;
     try {
       result = collectRun(run, started);
@@ -192,6 +210,31 @@ export class QuerySession {
     }
     this.host.guard?.recordStatement(this.user, run.prepared, commit);
     return this.finishWrite(run, result, started);
+  }
+
+  /**
+   * The plan of a statement known to write (Q6), access-checked, or undefined when the statement
+   * is not known to write (it then goes through tryRead). The plan may be stale: startWrite
+   * checks it against the writer's schema version.
+   */
+  private knownWrite(text: string, known: PreparedQuery | undefined): PreparedQuery | undefined {
+    const prepared = known !== undefined ? (known.isWrite ? known : undefined) : this.writeHints.get(text);
+    if (prepared === undefined) return undefined;
+    this.host.guard?.checkStatement(this.user, prepared);
+    return prepared;
+  }
+
+  /** Remember (or forget) `prepared.text` as a write for the fast path (Q6). */
+  private noteWrite(prepared: PreparedQuery): void {
+    const hints = this.writeHints;
+    if (!prepared.isWrite) {
+      hints.delete(prepared.text);
+      return;
+    }
+    if (hints.get(prepared.text) === prepared) return;
+    hints.delete(prepared.text);
+    hints.set(prepared.text, prepared);
+    if (hints.size > WRITE_HINTS_MAX) hints.delete(hints.keys().next().value!);
   }
 
   /** Run a read statement on a snapshot; for a write, return its prepared form instead. */
@@ -227,6 +270,9 @@ export class QuerySession {
       const graph = new GraphWriter(txn, host.graphShared);
       const current = host.engine.isCurrent(prepared, graph) ? prepared : host.engine.prepare(text, graph);
       if (current !== prepared) host.guard?.checkStatement(this.user, current);
+      // A re-plan that no longer writes (a procedure re-registered as read-only) still runs
+      // correctly here, on the newest state; the hint is dropped so the next run reads.
+      this.noteWrite(current);
       const run = current.run(this.runOptions(graph, values, options));
       return { run, txn };
     } catch (error) {
