@@ -128,11 +128,12 @@ export class Job<R = unknown> {
 
   private setProgress(update: Partial<JobProgress>): void {
     const p = this.info.progress;
+    const phaseChanged = update.phase !== undefined && update.phase !== p.phase;
     if (update.phase !== undefined) p.phase = update.phase;
     if (update.done !== undefined) p.done = update.done;
     if (update.total !== undefined) p.total = update.total;
     if (update.bytes !== undefined) p.bytes = update.bytes;
-    this.registry.notifyProgress(this);
+    this.registry.notifyProgress(this, phaseChanged);
   }
 
   private async checkpoint(): Promise<void> {
@@ -232,11 +233,14 @@ export class JobRegistry {
     for (const listener of this.listeners) listener(info);
   }
 
-  /** @internal Progress events are rate-limited (every 100 ms) so chatty jobs stay cheap. */
-  notifyProgress(job: Job): void {
+  /**
+   * @internal Progress events are rate-limited (every 100 ms) so chatty jobs stay cheap; a new
+   * phase is always told, so a listener sees every phase a job goes through.
+   */
+  notifyProgress(job: Job, phaseChanged = false): void {
     if (this.listeners.size === 0) return;
     const now = performance.now();
-    if (now - this.lastProgressNotify < 100) return;
+    if (!phaseChanged && now - this.lastProgressNotify < 100) return;
     this.lastProgressNotify = now;
     this.notify(job.snapshot());
   }

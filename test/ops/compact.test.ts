@@ -100,8 +100,17 @@ describe('compaction', () => {
     const { fs, db, model } = fragmented(25);
     Object.defineProperty(db, 'jobs', { value: new JobRegistry(0) });
     const lsn = db.pager.lastLsn;
+    // Cancel once the copy has begun: phases are always told to listeners (job.ts).
+    const copying = new Promise<void>((resolve) => {
+      const off = db.jobs.subscribe((info) => {
+        if (info.state === 'running' && info.progress.phase === 'copying trees') {
+          off();
+          resolve();
+        }
+      });
+    });
     const compaction = db.compact({ optimisticAttempts: 0 }); // holds the writer from the start
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await copying;
     expect(db.jobs.cancel()).toBe(1);
     await expect(compaction).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(db.pager.lastLsn).toBe(lsn);
