@@ -92,6 +92,8 @@ const utf8 = new TextEncoder();
  * the transaction object, so a rollback leaves nothing behind.
  */
 const labelCountsWritten = new WeakMap<PageStore, Map<number, number>>();
+/** Labels whose count in labelCountsWritten is not in the tree yet (deferred, transaction.ts T5). */
+const labelCountsPending = new WeakMap<PageStore, Set<number>>();
 
 /** One transaction's view of the catalog: the shared cache plus a private overlay. */
 export class CatalogView {
@@ -264,24 +266,50 @@ export class CatalogView {
     return value === undefined ? 0 : readVarint(value, 0, value.length);
   }
 
-  /** Add `delta` to a label's count (removing the entry at 0, invariant C3). Cost: one B+tree put (and a get the first time per transaction). */
+  /**
+   * Add `delta` to a label's count (removing the entry at 0, invariant C3). In a write
+   * transaction the new count is held in memory and written when the catalog tree is next
+   * read or at commit (transaction.ts T5), so loading n nodes writes each count once, not n
+   * times. Cost: a Map update (and a B+tree get the first time per transaction).
+   */
   adjustLabelCount(labelId: number, delta: number): void {
-    const key = this.labelCountKey(labelId);
-    const tree = this.tree;
     let written = labelCountsWritten.get(this.store);
     if (written === undefined) labelCountsWritten.set(this.store, (written = new Map()));
     let current = written.get(labelId);
     if (current === undefined) {
-      const value = tree.get(key);
+      const value = this.tree.get(this.labelCountKey(labelId));
       current = value === undefined ? 0 : readVarint(value, 0, value.length);
     }
     const next = current + delta;
     if (next < 0) throw new CorruptionError(`catalog: count of label id ${labelId} would drop below 0`, { id: labelId, tree: 'catalog' });
     written.set(labelId, next);
-    if (next === 0) tree.delete(key);
+    const store = this.store as PageStore & { deferUntilRead?: (slot: number, flush: () => void) => void };
+    if (typeof store.deferUntilRead === 'function') {
+      let pending = labelCountsPending.get(this.store);
+      if (pending === undefined) labelCountsPending.set(this.store, (pending = new Set()));
+      pending.add(labelId);
+      store.deferUntilRead(ROOT_SLOT.CATALOG, () => this.writeLabelCounts());
+      return;
+    }
+    this.writeLabelCount(labelId, next);
+  }
+
+  /** Write the held label counts (the deferred flush of the catalog slot). */
+  private writeLabelCounts(): void {
+    const pending = labelCountsPending.get(this.store);
+    const written = labelCountsWritten.get(this.store);
+    if (pending === undefined || written === undefined) return;
+    const ids = [...pending].sort((a, b) => a - b);
+    pending.clear();
+    for (const id of ids) this.writeLabelCount(id, written.get(id)!);
+  }
+
+  private writeLabelCount(labelId: number, count: number): void {
+    const key = this.labelCountKey(labelId);
+    if (count === 0) this.tree.delete(key);
     else {
       const buf = new Uint8Array(10);
-      tree.put(key, buf.slice(0, putVarint(buf, 0, next)));
+      this.tree.put(key, buf.slice(0, putVarint(buf, 0, count)));
     }
   }
 

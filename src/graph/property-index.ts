@@ -358,9 +358,9 @@ export class PropertyIndexStore {
     if (value === null || containsNaN(value)) return undefined;
     const tree = this.tree;
     if (this.prefix(def, value)) {
-      const held = tree.get(this.keys.key.view());
-      if (held === undefined) return undefined;
-      const nodeId = readOrderedVarint(held, 0);
+      // Read in place (no copy of the value): nothing runs between the lookup and the read.
+      if (!tree.locate(this.keys.key.view())) return undefined;
+      const nodeId = readOrderedVarint(tree.locatedBuf, tree.locatedStart, tree.locatedEnd);
       return nodeId === except ? undefined : nodeId;
     }
     const n = this.keys.key.length;

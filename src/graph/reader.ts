@@ -13,6 +13,11 @@
 // Records read are cached (one node, one relationship) and checked against the store's
 // modification epoch, so reading several properties of one node decodes the key once and
 // looks the record up once, and no write can leave a stale record behind.
+//
+// Zero copy: on a read snapshot a record is read where it lies in the page image (the cache
+// never changes an image, page-cache.ts C3), as bytes [start, end) of the page; a writer's
+// pages change in place, so a writer copies. neighbours() and scanNodes() walk adjacency and
+// records without allocating per entry (neighbour-cursor.ts, node-scan.ts).
 
 import { GraphError } from '../errors.js';
 import { BTree, rootInSlot } from '../storage/btree.js';
@@ -20,8 +25,10 @@ import { COUNTER, ROOT_SLOT } from '../storage/meta.js';
 import type { PageStore } from '../storage/types.js';
 import { AdjacencyStore, DIRECTION_IN, DIRECTION_OUT, type DirectionCode } from './adjacency.js';
 import { CATALOG_KIND, CatalogView, type IndexDefinition } from './catalog.js';
-import { IdKeys, invalidId, isValidId, readOrderedVarint } from './encoding.js';
+import { IdKeys, invalidId, isValidId, putOrderedVarint, readOrderedVarint, readVarint } from './encoding.js';
 import { LabelIndexStore } from './label-index.js';
+import { NeighbourCursor } from './neighbour-cursor.js';
+import { EMPTY_SCAN, IndexedNodeScan, RecordScan, type NodeScan } from './node-scan.js';
 import { PropertyIndexStore, type IndexStatistics, type PropertyRange, type ValueOf } from './property-index.js';
 import { propertyValuesEqual } from './property-rules.js';
 import {
@@ -40,6 +47,10 @@ import type { PropertyMap, PropertyValue } from './value.js';
 
 const NONE: readonly number[] = Object.freeze([]);
 
+function nodeNotFound(id: NodeId): GraphError {
+  return new GraphError('NODE_NOT_FOUND', `node ${id} does not exist`, { nodeId: id });
+}
+
 export class GraphReader {
   protected readonly catalog: CatalogView;
   private schemaState: IndexSchema;
@@ -50,18 +61,29 @@ export class GraphReader {
   private nodesTree: BTree | null = null;
   private relationshipsTree: BTree | null = null;
   private readonly idKeys = new IdKeys();
+  /** Read snapshots take records as views into page images (never changed, page-cache.ts C3); writers copy. */
+  private readonly zeroCopy: boolean;
+  private readonly idleNeighbours: NeighbourCursor[] = [];
 
   // One-record caches, valid while the store's modification epoch is unchanged.
+  // The node record lies at nodeBuf[nodeStart, nodeEnd): a page image for read snapshots (no
+  // copy, no view: page-cache.ts C3 keeps it unchanged), a copy for writers. nodeStart < 0:
+  // the cached node does not exist.
   private cachedNodeId = -1;
-  private cachedNode: Uint8Array | null = null;
   private cachedNodeEpoch = -1;
   private cachedNodeProps = -1;
+  private nodeBuf: Uint8Array = new Uint8Array(0);
+  private nodeStart = -1;
+  private nodeEnd = 0;
+  /** The record as its own array, made on demand by nodeRecord(). */
+  private cachedNode: Uint8Array | null = null;
   private cachedRelId = -1;
   private cachedRel: Uint8Array | null = null;
   private cachedRelEpoch = -1;
 
-  /** Reads the node's current value of one key (exact checks inside the property index). */
-  protected readonly valueOfKey = (keyId: number): ValueOf => (nodeId) => this.nodePropertyById(nodeId, keyId);
+  /** Reads the node's current value of one key (exact checks inside the property index); one function per key, made once. */
+  protected readonly valueOfKey = (keyId: number): ValueOf => (this.valueOfKeyFns[keyId] ??= (nodeId) => this.nodePropertyById(nodeId, keyId));
+  private readonly valueOfKeyFns: (ValueOf | undefined)[] = [];
 
   /**
    * A reader over a ReadTransaction (a snapshot) or the WriteTransaction (sees its own writes).
@@ -76,6 +98,7 @@ export class GraphReader {
     this.catalog = new CatalogView(store, shared.catalog);
     this.schemaVersion = store.getCounter(COUNTER.SCHEMA_VERSION);
     this.schemaState = shared.schemaFor(store, this.catalog);
+    this.zeroCopy = !store.writable;
   }
 
   /**
@@ -128,32 +151,67 @@ export class GraphReader {
 
   // ── records ──────────────────────────────────────────────────────────────
 
-  /** The stored node record, or null. Cost: one B+tree lookup, or none when cached. */
-  protected nodeRecord(id: NodeId): Uint8Array | null {
+  /**
+   * Find node `id`'s record into nodeBuf[nodeStart, nodeEnd); false when it does not exist.
+   * Cost: one B+tree lookup, or none when cached.
+   */
+  private locateNode(id: NodeId): boolean {
     const tree = this.nodes;
     const epoch = tree.epoch.value;
-    if (id === this.cachedNodeId && epoch === this.cachedNodeEpoch) return this.cachedNode;
+    if (id === this.cachedNodeId && epoch === this.cachedNodeEpoch) return this.nodeStart >= 0;
     if (!isValidId(id)) throw invalidId('node', id);
-    const rec = tree.get(this.keyOf(id)) ?? null;
+    const key = this.keyOf(id);
     this.cachedNodeId = id;
-    this.cachedNode = rec;
     this.cachedNodeEpoch = epoch;
     this.cachedNodeProps = -1;
-    return rec;
+    this.cachedNode = null;
+    if (this.zeroCopy) {
+      if (tree.locate(key)) this.holdNode(tree.locatedBuf, tree.locatedStart, tree.locatedEnd);
+      else this.nodeStart = -1;
+    } else {
+      const rec = tree.get(key);
+      if (rec !== undefined) this.holdNode(rec, 0, rec.length);
+      else this.nodeStart = -1;
+    }
+    return this.nodeStart >= 0;
+  }
+
+  private holdNode(buf: Uint8Array, start: number, end: number): void {
+    this.nodeBuf = buf;
+    this.nodeStart = start;
+    this.nodeEnd = end;
+  }
+
+  /** The stored node record, or null. Cost: one B+tree lookup, or none when cached. */
+  protected nodeRecord(id: NodeId): Uint8Array | null {
+    if (!this.locateNode(id)) return null;
+    const buf = this.nodeBuf;
+    return (this.cachedNode ??= this.nodeStart === 0 && this.nodeEnd === buf.length ? buf : buf.subarray(this.nodeStart, this.nodeEnd));
   }
 
   /** The node record or NODE_NOT_FOUND. */
   protected requireNode(id: NodeId): Uint8Array {
     const rec = this.nodeRecord(id);
-    if (rec === null) throw new GraphError('NODE_NOT_FOUND', `node ${id} does not exist`, { nodeId: id });
+    if (rec === null) throw nodeNotFound(id);
     return rec;
   }
 
+  /** locateNode, or NODE_NOT_FOUND. */
+  private requireLocatedNode(id: NodeId): void {
+    if (!this.locateNode(id)) throw nodeNotFound(id);
+  }
+
+  /** Offset in nodeBuf of the located node's property section. */
+  private locatedPropsAt(): number {
+    if (this.cachedNodeProps < 0) this.cachedNodeProps = nodePropertiesOffset(this.nodeBuf, this.nodeStart, this.nodeEnd);
+    return this.cachedNodeProps;
+  }
+
+  /** Offset in `rec` (from nodeRecord) of its property section. */
   private nodePropsAt(rec: Uint8Array): number {
-    if (rec === this.cachedNode && this.cachedNodeProps >= 0) return this.cachedNodeProps;
-    const at = nodePropertiesOffset(rec);
-    if (rec === this.cachedNode) this.cachedNodeProps = at;
-    return at;
+    if (rec === this.cachedNode && this.nodeBuf === rec) return this.locatedPropsAt();
+    if (rec === this.cachedNode) return this.locatedPropsAt() - this.nodeStart;
+    return nodePropertiesOffset(rec);
   }
 
   protected relationshipRecord(id: RelationshipId): Uint8Array | null {
@@ -161,7 +219,8 @@ export class GraphReader {
     const epoch = tree.epoch.value;
     if (id === this.cachedRelId && epoch === this.cachedRelEpoch) return this.cachedRel;
     if (!isValidId(id)) throw invalidId('relationship', id);
-    const rec = tree.get(this.keyOf(id)) ?? null;
+    const key = this.keyOf(id);
+    const rec = (this.zeroCopy ? tree.getView(key) : tree.get(key)) ?? null;
     this.cachedRelId = id;
     this.cachedRel = rec;
     this.cachedRelEpoch = epoch;
@@ -176,9 +235,8 @@ export class GraphReader {
 
   /** Value of property key id on a node, undefined when absent (or the node is gone). */
   protected nodePropertyById(id: NodeId, keyId: number): PropertyValue | undefined {
-    const rec = this.nodeRecord(id);
-    if (rec === null) return undefined;
-    return findProperty(rec, this.nodePropsAt(rec), keyId);
+    if (!this.locateNode(id)) return undefined;
+    return findProperty(this.nodeBuf, this.locatedPropsAt(), keyId, this.nodeEnd);
   }
 
   protected propertyMap(rec: Uint8Array, at: number): PropertyMap {
@@ -209,9 +267,9 @@ export class GraphReader {
 
   /** True when the node carries the label. NODE_NOT_FOUND when it does not exist. Cost: one lookup (cached), no allocation. */
   nodeHasLabel(id: NodeId, label: string): boolean {
-    const rec = this.requireNode(id);
+    this.requireLocatedNode(id);
     const labelId = this.catalog.idOf(CATALOG_KIND.LABEL, label);
-    return labelId !== undefined && nodeRecordHasLabel(rec, labelId);
+    return labelId !== undefined && nodeRecordHasLabel(this.nodeBuf, labelId, this.nodeStart, this.nodeEnd);
   }
 
   /**
@@ -219,10 +277,41 @@ export class GraphReader {
    * Cost: one lookup (cached) and decoding that one value; other properties are skipped.
    */
   nodeProperty(id: NodeId, key: string): PropertyValue {
-    const rec = this.requireNode(id);
+    this.requireLocatedNode(id);
     const keyId = this.keyIdOf(key);
     if (keyId === undefined) return null;
-    return findProperty(rec, this.nodePropsAt(rec), keyId) ?? null;
+    return findProperty(this.nodeBuf, this.locatedPropsAt(), keyId, this.nodeEnd) ?? null;
+  }
+
+  /** The id of a property key name, undefined when no entity ever had it. Cost: a Map lookup. */
+  propertyKeyId(key: string): number | undefined {
+    return this.keyIdOf(key);
+  }
+
+  /**
+   * One property of a node by key id (propertyKeyId), null when absent. NODE_NOT_FOUND when
+   * the node does not exist. Cost: as nodeProperty, without resolving the name.
+   */
+  nodePropertyByKeyId(id: NodeId, keyId: number): PropertyValue {
+    this.requireLocatedNode(id);
+    return findProperty(this.nodeBuf, this.locatedPropsAt(), keyId, this.nodeEnd) ?? null;
+  }
+
+  private readonly readByKeyId = (id: NodeId, keyId: number): PropertyValue => this.nodePropertyByKeyId(id, keyId);
+
+  /**
+   * The nodes carrying `label` (null: every node), ascending id, with their properties read by
+   * key id and nothing allocated per node (node-scan.ts). Picks the walk nodeIdsByLabel picks.
+   * Cost: as nodeIdsByLabel / allNodeIds.
+   */
+  scanNodes(label: string | null): NodeScan {
+    if (label === null) return new RecordScan(this.nodes, -1, this.zeroCopy);
+    const labelId = this.catalog.idOf(CATALOG_KIND.LABEL, label);
+    if (labelId === undefined) return EMPTY_SCAN;
+    const count = this.catalog.labelCount(labelId);
+    if (count === 0) return EMPTY_SCAN;
+    if (2 * count >= this.nodeCount()) return new RecordScan(this.nodes, labelId, this.zeroCopy);
+    return new IndexedNodeScan(this.labelIndex.nodeIds(labelId), this.readByKeyId);
   }
 
   // Scans read one key for row after row: remember the last name resolved.
@@ -248,7 +337,7 @@ export class GraphReader {
     const cur = this.nodes.cursor();
     cur.seekFirst();
     while (cur.valid) {
-      yield readOrderedVarint(cur.key, 0);
+      yield readOrderedVarint(cur.keyBytes, 0, cur.keyLength);
       cur.next();
     }
   }
@@ -269,14 +358,27 @@ export class GraphReader {
     const tree = this.nodes;
     const cur = tree.cursor();
     cur.seekFirst();
+    const zeroCopy = this.zeroCopy;
     while (cur.valid) {
-      const id = readOrderedVarint(cur.key, 0);
-      const rec = cur.value;
-      if (nodeRecordHasLabel(rec, labelId)) {
+      const id = readOrderedVarint(cur.keyBytes, 0, cur.keyLength);
+      let buf: Uint8Array;
+      let start = 0;
+      let end: number;
+      if (zeroCopy) {
+        cur.locateValue();
+        buf = tree.locatedBuf;
+        start = tree.locatedStart;
+        end = tree.locatedEnd;
+      } else {
+        buf = cur.value;
+        end = buf.length;
+      }
+      if (nodeRecordHasLabel(buf, labelId, start, end)) {
         this.cachedNodeId = id;
-        this.cachedNode = rec;
         this.cachedNodeEpoch = tree.epoch.value;
         this.cachedNodeProps = -1;
+        this.cachedNode = null;
+        this.holdNode(buf, start, end);
         yield id;
       }
       cur.next();
@@ -302,6 +404,22 @@ export class GraphReader {
       return this.propertyIndex.seekEqual(def, value, this.valueOfKey(keyId));
     }
     return this.scanByProperty(labelId, keyId, value);
+  }
+
+  /**
+   * The node with the label whose property equals `value`, through a unique index on
+   * (label, key): its id, or −1 when there is none; −2 when no unique index covers (label,
+   * key) (use nodeIdsByProperty). Same equality as nodeIdsByProperty. Cost: O(log n), no
+   * allocation beyond the seek key.
+   */
+  nodeIdByUniqueProperty(label: string, key: string, value: PropertyValue): number {
+    const labelId = this.catalog.idOf(CATALOG_KIND.LABEL, label);
+    const keyId = this.catalog.idOf(CATALOG_KIND.KEY, key);
+    if (labelId === undefined || keyId === undefined || value === null) return -1;
+    const def = this.schema.find(labelId, keyId);
+    if (def === undefined || !def.unique) return -2;
+    const id = this.propertyIndex.firstEqual(def, value, this.valueOfKey(keyId));
+    return id === undefined ? -1 : id;
   }
 
   private *scanByProperty(labelId: number, keyId: number, value: PropertyValue): Generator<NodeId> {
@@ -390,6 +508,27 @@ export class GraphReader {
     }
   }
 
+  /**
+   * A walker over the same entries as expand(node, direction, types), without allocating per
+   * entry (neighbour-cursor.ts). Lent from a pool: hand it back with releaseNeighbours() once
+   * done with it (a walker not given back is simply garbage). Cost: as expand.
+   */
+  neighbours(node: NodeId, direction: Direction, types?: readonly string[]): NeighbourCursor {
+    const walker = this.idleNeighbours.pop() ?? new NeighbourCursor(this.adjacency);
+    walker.reset(node, direction, this.typeIdsOf(types));
+    return walker;
+  }
+
+  /** Give back a walker from neighbours(); it must not be used afterwards. */
+  releaseNeighbours(walker: NeighbourCursor): void {
+    if (this.idleNeighbours.length < 8) this.idleNeighbours.push(walker);
+  }
+
+  /** Name of a relationship type id read from a walker. Cost: a Map lookup. */
+  relationshipTypeName(typeId: number): string {
+    return this.catalog.nameOf(typeId);
+  }
+
   private lastTypes: readonly string[] | undefined = undefined;
   private lastTypeIds: readonly number[] = NONE;
 
@@ -423,12 +562,32 @@ export class GraphReader {
    */
   degree(node: NodeId, direction: Direction, types?: readonly string[]): number {
     const typeIds = this.typeIdsOf(types);
+    const adjacency = this.adjacency;
     let total = 0;
-    for (const dir of direction === 'both' ? [DIRECTION_OUT, DIRECTION_IN] : direction === 'out' ? [DIRECTION_OUT] : [DIRECTION_IN]) {
-      if (typeIds === undefined) total += this.adjacency.degree(node, dir as DirectionCode);
-      else for (const t of typeIds) total += this.adjacency.degree(node, dir as DirectionCode, t);
+    const last: DirectionCode = direction === 'out' ? DIRECTION_OUT : DIRECTION_IN;
+    for (let dir: DirectionCode = direction === 'in' ? DIRECTION_IN : DIRECTION_OUT; dir <= last; dir++) {
+      if (typeIds === undefined) total += adjacency.degree(node, dir);
+      else for (let i = 0; i < typeIds.length; i++) total += this.typeDegree(node, dir, typeIds[i]!);
     }
     return total;
+  }
+
+  private readonly degreeKeyBuf = new Uint8Array(17);
+  private readonly degreeKeyViews: (Uint8Array | undefined)[] = [];
+
+  /**
+   * One DEGREES entry (adjacency.ts: key node, u8 direction, type id; value varint count),
+   * read in place: no key or value copy. Cost: one B+tree descent.
+   */
+  private typeDegree(node: NodeId, direction: DirectionCode, typeId: number): number {
+    const buf = this.degreeKeyBuf;
+    let n = putOrderedVarint(buf, 0, node);
+    buf[n++] = direction;
+    n = putOrderedVarint(buf, n, typeId);
+    const key = (this.degreeKeyViews[n] ??= buf.subarray(0, n));
+    const tree = this.adjacency.degrees;
+    if (!tree.locate(key)) return 0;
+    return readVarint(tree.locatedBuf, tree.locatedStart, tree.locatedEnd);
   }
 
   // ── counts and catalog ───────────────────────────────────────────────────

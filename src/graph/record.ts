@@ -120,17 +120,20 @@ function putString(bb: ByteBuffer, value: string): void {
   bb.length = start + actual + written;
 }
 
+/** Code arrays by length for short ASCII strings: one fromCharCode call makes one flat string. */
+const asciiCodes: number[][] = Array.from({ length: 17 }, (_, n) => new Array<number>(n).fill(0));
+
 /** UTF-8 bytes [start, end) as a string; short ASCII runs skip TextDecoder (about 5× faster). */
 export function decodeUtf8(buf: Uint8Array, start: number, end: number): string {
   const n = end - start;
   if (n <= 16) {
-    let out = '';
-    for (let i = start; i < end; i++) {
-      const c = buf[i]!;
+    const codes = asciiCodes[n]!;
+    for (let i = 0; i < n; i++) {
+      const c = buf[start + i]!;
       if (c >= 0x80) return utf8Decoder.decode(buf.subarray(start, end));
-      out += String.fromCharCode(c);
+      codes[i] = c;
     }
-    return out;
+    return String.fromCharCode.apply(null, codes);
   }
   return utf8Decoder.decode(buf.subarray(start, end));
 }
@@ -196,6 +199,16 @@ export function writeValue(bb: ByteBuffer, value: PropertyValue): void {
 /** Offset after the last value read by readValue / skipValue. */
 export let valueEnd = 0;
 
+// INTEGERs of one or two varint bytes (−8192..8191) come from a table filled on first use:
+// a BigInt is a heap object, and a scan reading one small integer per row would otherwise
+// allocate one per row. BigInts are immutable, so sharing them is invisible.
+const SMALL_ZIGZAG = 1 << 14;
+const smallIntegers: (bigint | undefined)[] = new Array<bigint | undefined>(SMALL_ZIGZAG).fill(undefined);
+
+function smallInteger(zigzag: number): bigint {
+  return (smallIntegers[zigzag] ??= BigInt(zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2));
+}
+
 /** Decode the tagged value at `at` (sets valueEnd). */
 export function readValue(buf: Uint8Array, at: number, end: number): PropertyValue {
   if (at >= end) throw corrupt(`value at offset ${at} is missing`, at);
@@ -211,6 +224,16 @@ export function readValue(buf: Uint8Array, at: number, end: number): PropertyVal
       valueEnd = at + 1;
       return true;
     case VALUE_TAG.INTEGER: {
+      const b0 = at + 1 < end ? buf[at + 1]! : 0x80;
+      if (b0 < 0x80) {
+        valueEnd = at + 2;
+        return smallInteger(b0);
+      }
+      const b1 = at + 2 < end ? buf[at + 2]! : 0x80;
+      if (b1 < 0x80) {
+        valueEnd = at + 3;
+        return smallInteger((b0 & 0x7f) | (b1 << 7));
+      }
       const v = readZigzag(buf, at + 1, end);
       valueEnd = varintEnd;
       return v;
@@ -334,10 +357,10 @@ export function encodeRelationshipRecord(
   return bb.copy();
 }
 
-function expectType(rec: Uint8Array, type: number): void {
-  if (rec.length === 0 || rec[0] !== type) {
+function expectType(rec: Uint8Array, type: number, start = 0, end = rec.length): void {
+  if (end <= start || rec[start] !== type) {
     const what = type === RECORD_TYPE.NODE ? 'node' : 'relationship';
-    throw corrupt(`a ${what} record starts with 0x${(rec[0] ?? 0).toString(16)} instead of 0x${type.toString(16)}`, 0);
+    throw corrupt(`a ${what} record starts with 0x${(end > start ? rec[start]! : 0).toString(16)} instead of 0x${type.toString(16)}`, 0);
   }
 }
 
@@ -355,11 +378,13 @@ export function nodeLabelIds(rec: Uint8Array): number[] {
   return ids;
 }
 
-/** True when a node record carries `labelId`. No allocation. */
-export function nodeRecordHasLabel(rec: Uint8Array, labelId: number): boolean {
-  expectType(rec, RECORD_TYPE.NODE);
-  const end = rec.length;
-  const count = readVarint(rec, 1, end);
+/**
+ * True when a node record carries `labelId`. No allocation. The record may lie inside a
+ * larger buffer (a page image): bytes [start, end).
+ */
+export function nodeRecordHasLabel(rec: Uint8Array, labelId: number, start = 0, end = rec.length): boolean {
+  expectType(rec, RECORD_TYPE.NODE, start, end);
+  const count = readVarint(rec, start + 1, end);
   let p = varintEnd;
   for (let i = 0; i < count; i++) {
     const id = readVarint(rec, p, end);
@@ -369,11 +394,29 @@ export function nodeRecordHasLabel(rec: Uint8Array, labelId: number): boolean {
   return false;
 }
 
-/** Offset of the property count of a node record (after its labels). */
-export function nodePropertiesOffset(rec: Uint8Array): number {
-  expectType(rec, RECORD_TYPE.NODE);
-  const end = rec.length;
-  const count = readVarint(rec, 1, end);
+/**
+ * Offset of the property count of a node record that carries `labelId` (any record when
+ * labelId < 0), or −1 when it does not carry it: a scan's label test and its step to the
+ * properties in one pass over the labels. The record is bytes [start, end) of `rec`.
+ */
+export function nodePropertiesOffsetWithLabel(rec: Uint8Array, labelId: number, start: number, end: number): number {
+  expectType(rec, RECORD_TYPE.NODE, start, end);
+  const count = readVarint(rec, start + 1, end);
+  let p = varintEnd;
+  let found = labelId < 0;
+  for (let i = 0; i < count; i++) {
+    const id = readVarint(rec, p, end);
+    if (id === labelId) found = true;
+    else if (id > labelId && !found) return -1;
+    p = varintEnd;
+  }
+  return found ? p : -1;
+}
+
+/** Offset of the property count of a node record (after its labels); the record is bytes [start, end) of `rec`. */
+export function nodePropertiesOffset(rec: Uint8Array, start = 0, end = rec.length): number {
+  expectType(rec, RECORD_TYPE.NODE, start, end);
+  const count = readVarint(rec, start + 1, end);
   let p = varintEnd;
   for (let i = 0; i < count; i++) p = skipVarint(rec, p, end);
   return p;
@@ -410,8 +453,7 @@ export function relationshipPropertiesOffset(rec: Uint8Array): number {
  * The value of property `keyId` in the property section starting at `at`, or undefined when
  * absent. Decodes only that value; skips the others by their lengths.
  */
-export function findProperty(rec: Uint8Array, at: number, keyId: number): PropertyValue | undefined {
-  const end = rec.length;
+export function findProperty(rec: Uint8Array, at: number, keyId: number, end = rec.length): PropertyValue | undefined {
   const count = readVarint(rec, at, end);
   let p = varintEnd;
   for (let i = 0; i < count; i++) {

@@ -18,6 +18,7 @@
 
 import { GraphError } from '../errors.js';
 import { COUNTER } from '../storage/meta.js';
+import type { PageStore } from '../storage/types.js';
 import { DIRECTION_IN, DIRECTION_OUT, type DirectionCode } from './adjacency.js';
 import { CATALOG_KIND, type IndexDefinition } from './catalog.js';
 import { ByteBuffer, invalidId, isValidId } from './encoding.js';
@@ -38,6 +39,9 @@ import type { PropertyMap, PropertyValue } from './value.js';
 
 /** How many label-index entries an index build reads before it writes their index entries. */
 const BUILD_BATCH = 4096;
+
+/** Per write transaction: node ids known to exist since the nodes tree's removal count was `removals`. */
+const nodesSeen = new WeakMap<PageStore, { removals: number; ids: Set<number> }>();
 
 export class GraphWriter extends GraphReader {
   private readonly recordBuf = new ByteBuffer(256);
@@ -225,12 +229,8 @@ export class GraphWriter extends GraphReader {
   createRelationship(start: NodeId, type: string, end: NodeId, properties: PropertyMap = {}): RelationshipId {
     if (typeof type !== 'string') throw new GraphError('INVALID_ARGUMENT', `relationship type must be a string, not ${typeof type}`, {});
     const props = this.validateMap(properties, 'new relationship');
-    for (const node of [start, end]) {
-      if (!isValidId(node)) throw invalidId('node', node);
-      if (!this.nodes.has(this.keyOf(node))) {
-        throw new GraphError('NODE_NOT_FOUND', `cannot create a relationship ${start}-[:${type}]->${end}: node ${node} does not exist`, { nodeId: node });
-      }
-    }
+    this.requireEndpoint(start, start, type, end);
+    if (end !== start) this.requireEndpoint(end, start, type, end);
     const id = this.nextId(COUNTER.NEXT_RELATIONSHIP_ID);
     const typeId = this.catalog.ensureId(CATALOG_KIND.TYPE, type);
     const list = this.propertyList(props);
@@ -238,6 +238,26 @@ export class GraphWriter extends GraphReader {
     this.adjacency.add(id, typeId, start, end);
     this.bump(COUNTER.RELATIONSHIP_COUNT, 1);
     return id;
+  }
+
+  /**
+   * NODE_NOT_FOUND unless `node` exists. A node found once is remembered for the rest of the
+   * transaction until the nodes tree may have lost a key (BTree.removals), so loading many
+   * relationships between the same nodes checks each node once.
+   */
+  private requireEndpoint(node: NodeId, start: NodeId, type: string, end: NodeId): void {
+    if (!isValidId(node)) throw invalidId('node', node);
+    const nodes = this.nodes;
+    let seen = nodesSeen.get(this.store);
+    if (seen === undefined || seen.removals !== nodes.removals) {
+      seen = { removals: nodes.removals, ids: new Set() };
+      nodesSeen.set(this.store, seen);
+    }
+    if (seen.ids.has(node)) return;
+    if (!nodes.has(this.keyOf(node))) {
+      throw new GraphError('NODE_NOT_FOUND', `cannot create a relationship ${start}-[:${type}]->${end}: node ${node} does not exist`, { nodeId: node });
+    }
+    seen.ids.add(node);
   }
 
   /** Set one property of a relationship; null removes it. RELATIONSHIP_NOT_FOUND, PROPERTY_TYPE refuse. */
@@ -432,10 +452,33 @@ export class GraphWriter extends GraphReader {
 
   /** Key ids (created as needed) and values, ascending by key id (record.ts R1). */
   private propertyList(props: Map<string, PropertyValue>): PropertyList {
-    const pairs: [number, PropertyValue][] = [];
-    for (const [key, value] of props) pairs.push([this.catalog.ensureId(CATALOG_KIND.KEY, key), value]);
-    if (pairs.length > 1) pairs.sort((a, b) => a[0] - b[0]);
-    return { keyIds: pairs.map((p) => p[0]), values: pairs.map((p) => p[1]) };
+    const keyIds: number[] = [];
+    const values: PropertyValue[] = [];
+    if (props.size > 16) {
+      const pairs: [number, PropertyValue][] = [];
+      for (const [key, value] of props) pairs.push([this.catalog.ensureId(CATALOG_KIND.KEY, key), value]);
+      pairs.sort((a, b) => a[0] - b[0]);
+      for (const [id, value] of pairs) {
+        keyIds.push(id);
+        values.push(value);
+      }
+      return { keyIds, values };
+    }
+    // A few keys (the common case): insertion sort into the two arrays, no pair objects.
+    for (const [key, value] of props) {
+      const id = this.catalog.ensureId(CATALOG_KIND.KEY, key);
+      let i = keyIds.length;
+      keyIds.push(id);
+      values.push(value);
+      while (i > 0 && keyIds[i - 1]! > id) {
+        keyIds[i] = keyIds[i - 1]!;
+        values[i] = values[i - 1]!;
+        i--;
+      }
+      keyIds[i] = id;
+      values[i] = value;
+    }
+    return { keyIds, values };
   }
 
   private namedMap(list: PropertyList): Map<string, PropertyValue> {

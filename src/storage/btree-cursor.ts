@@ -10,6 +10,7 @@
 
 import { CorruptionError, StorageError } from '../errors.js';
 import {
+  INTERNAL_CELL_HEADER_BYTES,
   LEAF,
   LEAF_CELL_HEADER_BYTES,
   NODE_HEADER_BYTES,
@@ -17,6 +18,7 @@ import {
   checkNodePage,
   childAt,
   internalSearch,
+  interpolate,
   leafSearch,
   rd16,
   rd32,
@@ -41,6 +43,11 @@ export class Cursor {
   private keyLen = 0;
   /** Epoch of the tree when the stack was last built; −1 forces a re-seek. */
   private epochSeen = -1;
+  /**
+   * The image of the leaf the cursor is on, read when it settled. Valid while the epoch is
+   * epochSeen: a page image changes only by a tree change (B9), which moves the epoch.
+   */
+  private leaf: Uint8Array | null = null;
 
   constructor(private readonly tree: BTree) {}
 
@@ -78,7 +85,7 @@ export class Cursor {
     if (!this.positioned) return false;
     if (this.epochSeen !== this.tree.epoch.value) return this.seekWith(this.keyBuf.subarray(0, this.keyLen), GT);
     const lv = this.depth - 1;
-    const page = this.tree.store.read(this.pages[lv]!);
+    const page = this.leaf ?? this.tree.store.read(this.pages[lv]!);
     const i = this.idx[lv]! + 1;
     if (i < cellCount(page, this.tree.c)) {
       this.idx[lv] = i;
@@ -95,7 +102,7 @@ export class Cursor {
     const i = this.idx[lv]! - 1;
     if (i >= 0) {
       this.idx[lv] = i;
-      return this.settle(this.tree.store.read(this.pages[lv]!), i);
+      return this.settle(this.leaf ?? this.tree.store.read(this.pages[lv]!), i);
     }
     return this.toPrevLeaf();
   }
@@ -110,14 +117,82 @@ export class Cursor {
   get value(): Uint8Array {
     const lv = this.freshLeafLevel();
     const id = this.pages[lv]!;
-    const page = this.tree.store.read(id);
+    const page = this.leaf ?? this.tree.store.read(id);
     return this.tree.valueAt(page, rd16(page, this.tree.c + NODE_HEADER_BYTES + 2 * this.idx[lv]!), id);
+  }
+
+  /**
+   * The current value as a view into the page image when inline (no copy; an overflowing
+   * value is read whole). For read snapshots only, whose images never change (see
+   * BTree.getView); the view outlives cursor moves.
+   */
+  get valueView(): Uint8Array {
+    const lv = this.freshLeafLevel();
+    const id = this.pages[lv]!;
+    const page = this.leaf ?? this.tree.store.read(id);
+    return this.tree.valueViewAt(page, rd16(page, this.tree.c + NODE_HEADER_BYTES + 2 * this.idx[lv]!), id);
+  }
+
+  /**
+   * Locate the current value without copying or viewing it: afterwards the tree's
+   * locatedBuf[locatedStart, locatedEnd) holds it (see BTree.locate: read snapshots only).
+   */
+  locateValue(): void {
+    const lv = this.freshLeafLevel();
+    const id = this.pages[lv]!;
+    const page = this.leaf ?? this.tree.store.read(id);
+    this.tree.locateAt(page, rd16(page, this.tree.c + NODE_HEADER_BYTES + 2 * this.idx[lv]!), id);
+  }
+
+  /**
+   * The current key's bytes without a copy: read [0, keyLength) of this buffer, and only
+   * until the cursor moves (it is the cursor's own key buffer).
+   */
+  get keyBytes(): Uint8Array {
+    this.requirePosition();
+    return this.keyBuf;
+  }
+
+  /** Length of the current key (see keyBytes). */
+  get keyLength(): number {
+    this.requirePosition();
+    return this.keyLen;
+  }
+
+  // Leaf walks: a caller that reads a leaf's cells itself (btree-page.ts layout) takes the
+  // leaf image, reads cells leafIndex.. to its cell count, then calls nextLeaf(). For read
+  // snapshots, whose images never change (page-cache.ts C3).
+
+  /** The image of the leaf the cursor is on. */
+  get leafImage(): Uint8Array {
+    const lv = this.freshLeafLevel();
+    return this.leaf ?? this.tree.store.read(this.pages[lv]!);
+  }
+
+  /** Page id of that leaf. */
+  get leafPageId(): PageId {
+    return this.pages[this.freshLeafLevel()]!;
+  }
+
+  /** The cell of that leaf the cursor is on. */
+  get leafIndex(): number {
+    return this.idx[this.freshLeafLevel()]!;
+  }
+
+  /** Move to the first entry of the next leaf, skipping the rest of this one; false (and invalid) past the last. */
+  nextLeaf(): boolean {
+    if (!this.positioned) return false;
+    if (this.epochSeen !== this.tree.epoch.value) return this.next();
+    const lv = this.depth - 1;
+    const page = this.leaf ?? this.tree.store.read(this.pages[lv]!);
+    this.idx[lv] = cellCount(page, this.tree.c);
+    return this.toNextLeaf();
   }
 
   /** Length of the current value without reading it. */
   get valueLength(): number {
     const lv = this.freshLeafLevel();
-    const page = this.tree.store.read(this.pages[lv]!);
+    const page = this.leaf ?? this.tree.store.read(this.pages[lv]!);
     return rd32(page, rd16(page, this.tree.c + NODE_HEADER_BYTES + 2 * this.idx[lv]!) + 3);
   }
 
@@ -168,6 +243,7 @@ export class Cursor {
 
   private invalidate(): boolean {
     this.positioned = false;
+    this.leaf = null;
     this.depth = 0;
     return false;
   }
@@ -184,6 +260,7 @@ export class Cursor {
     this.keyLen = len;
     this.positioned = true;
     this.epochSeen = this.tree.epoch.value;
+    this.leaf = page;
     return true;
   }
 
@@ -202,15 +279,27 @@ export class Cursor {
     return page;
   }
 
+  /**
+   * Descend to `key` and settle by `mode`. As BTree.descend does, the separators on either
+   * side of each child taken (its fences) tell the child's search where to start.
+   */
   private seekWith(key: Uint8Array, mode: SeekMode): boolean {
     const t = this.tree;
     const { c, e, name } = t;
     let id = t.root.get();
     if (id === 0) return this.invalidate();
+    let lowBuf: Uint8Array | null = null;
+    let lowOff = 0;
+    let lowLen = 0;
+    let highBuf: Uint8Array | null = null;
+    let highOff = 0;
+    let highLen = 0;
     for (let depth = 0; ; depth++) {
       const page = this.node(id, depth, undefined);
+      const n = cellCount(page, c);
+      const estimate = lowBuf !== null && highBuf !== null && n >= 8 ? interpolate(lowBuf, lowOff, lowLen, highBuf, highOff, highLen, key, n) : -1;
       if (page[0] === LEAF) {
-        const r = leafSearch(page, c, e, key, id, name);
+        const r = leafSearch(page, c, e, key, id, name, estimate);
         let i: number;
         if (mode === GE) i = r >= 0 ? r : ~r;
         else if (mode === GT) i = r >= 0 ? r + 1 : ~r;
@@ -218,11 +307,26 @@ export class Cursor {
         else i = r >= 0 ? r - 1 : ~r - 1;
         this.idx[depth] = i;
         this.depth = depth + 1;
-        if (i >= cellCount(page, c)) return this.toNextLeaf();
+        if (i >= n) return this.toNextLeaf();
         if (i < 0) return this.toPrevLeaf();
         return this.settle(page, i);
       }
-      const i = internalSearch(page, c, e, key, id, name);
+      const i = internalSearch(page, c, e, key, id, name, estimate);
+      const lowest = c + NODE_HEADER_BYTES + 2 * n;
+      if (i > 0) {
+        const off = rd16(page, c + NODE_HEADER_BYTES + 2 * (i - 1));
+        lowBuf = page;
+        lowOff = off + INTERNAL_CELL_HEADER_BYTES;
+        lowLen = rd16(page, off + 4);
+        if (off < lowest || lowOff + lowLen > e) lowBuf = null; // a bad pointer: no fence (the search checks pointers)
+      }
+      if (i < n) {
+        const off = rd16(page, c + NODE_HEADER_BYTES + 2 * i);
+        highBuf = page;
+        highOff = off + INTERNAL_CELL_HEADER_BYTES;
+        highLen = rd16(page, off + 4);
+        if (off < lowest || highOff + highLen > e) highBuf = null;
+      }
       this.idx[depth] = i;
       id = childAt(page, c, i);
     }

@@ -46,7 +46,8 @@
 // Search (searchNode): a plain bisection over n cells touches ~log2(n) cache lines scattered
 // over the page, and for a tree larger than the CPU caches those misses are the cost of a
 // lookup. So a search starts at an interpolated cell — from the separators the parent gave
-// this node (btree.ts descend passes them in), or else from the node's first and last keys —
+// this node (btree.ts descend and the cursor's seek pass them in), or else between the node's
+// first and last keys, bisecting first while those differ in length —
 // gallops to a bracket and bisects it: a few neighbouring lines for dense or uniform keys, at
 // most about twice the probes of a bisection for skewed ones, and always the exact answer.
 
@@ -296,14 +297,52 @@ export function interpolate(
   return est < 0 ? 0 : est >= n ? n - 1 : est;
 }
 
-/** Interpolate from a node's own first and last keys (no fences known): a slot in [1, n−2]. */
-function estimateFromEnds(page: Uint8Array, c: number, key: Uint8Array, n: number, hdr: number, lenAt: number): number {
-  const o0 = (page[c + NODE_HEADER_BYTES]! << 8) | page[c + NODE_HEADER_BYTES + 1]!;
-  const oL = (page[c + NODE_HEADER_BYTES + 2 * (n - 1)]! << 8) | page[c + NODE_HEADER_BYTES + 2 * (n - 1) + 1]!;
-  const l0 = (page[o0 + lenAt]! << 8) | page[o0 + lenAt + 1]!;
-  const lL = (page[oL + lenAt]! << 8) | page[oL + lenAt + 1]!;
-  const est = interpolate(page, o0 + hdr, l0, page, oL + hdr, lL, key, n - 2);
-  return est < 0 ? n >>> 1 : est + 1;
+// Scratch results of estimateInBracket: the bracket it narrowed to.
+let bracketLo = 0;
+let bracketHi = 0;
+
+/**
+ * Where to start in the bracket [lo, hi] (hi − lo ≥ 8) when no fences are known and cells
+ * lo − 1 and hi + 1 were probed (the key sorts after the first, before the last): interpolate
+ * between those two cells. While they differ in length (ordered varints of different widths,
+ * ids 200 and 50,000 say) their bytes say little about the keys between, so bisect first; the
+ * bracket stays ≥ 3 cells wide. Sets bracketLo/bracketHi to the narrowed bracket and returns
+ * the estimate (−1: none), or −2 − i when cell i equals the key and `orEqual` (a hit).
+ */
+function estimateInBracket(
+  page: Uint8Array,
+  c: number,
+  e: number,
+  lowest: number,
+  key: Uint8Array,
+  hdr: number,
+  lenAt: number,
+  orEqual: boolean,
+  pageId: PageId,
+  tree: string,
+  lo: number,
+  hi: number,
+): number {
+  for (;;) {
+    bracketLo = lo;
+    bracketHi = hi;
+    if (hi - lo < 8) return -1;
+    const pl = c + NODE_HEADER_BYTES + 2 * (lo - 1);
+    const ph = c + NODE_HEADER_BYTES + 2 * (hi + 1);
+    const ol = (page[pl]! << 8) | page[pl + 1]!;
+    const oh = (page[ph]! << 8) | page[ph + 1]!;
+    const ll = (page[ol + lenAt]! << 8) | page[ol + lenAt + 1]!;
+    const lh = (page[oh + lenAt]! << 8) | page[oh + lenAt + 1]!;
+    if (ll === lh) {
+      const x = interpolate(page, ol + hdr, ll, page, oh + hdr, lh, key, hi - lo + 1);
+      return x < 0 ? -1 : lo + x;
+    }
+    const mid = (lo + hi) >>> 1;
+    const r = probe(page, c, e, lowest, key, mid, hdr, lenAt, pageId, tree);
+    if (r > 0 || (r === 0 && !orEqual)) lo = mid + 1;
+    else if (r < 0) hi = mid - 1;
+    else return -2 - mid;
+  }
 }
 
 /**
@@ -312,7 +351,8 @@ function estimateFromEnds(page: Uint8Array, c: number, key: Uint8Array, n: numbe
  *
  * A plain bisection touches ~log2(n) cache lines scattered over the page. Instead: start at
  * `estimate` (interpolated by the caller from the separators around this node, which are in
- * cache already) or, without one, interpolate from the node's first and last keys; gallop
+ * cache already) or, without one, interpolate between the node's first and last keys (see
+ * estimateInBracket); gallop
  * from there to a bracket and bisect it. Dense or uniform keys cost a few neighbouring lines;
  * skewed keys at most about twice the probes of a bisection.
  */
@@ -343,7 +383,10 @@ function searchNode(
     if (last === 0) return ~(n - 1);
     lo = 1;
     hi = n - 2;
-    est = estimateFromEnds(page, c, key, n, hdr, lenAt);
+    est = estimateInBracket(page, c, e, lowest, key, hdr, lenAt, orEqual, pageId, tree, lo, hi);
+    if (est < -1) return ~(-2 - est); // cell −2 − est equals the key (orEqual)
+    lo = bracketLo;
+    hi = bracketHi;
   }
   if (est >= 0) {
     const r = probe(page, c, e, lowest, key, est, hdr, lenAt, pageId, tree);
@@ -468,10 +511,13 @@ export function insertCell(page: Uint8Array, c: number, e: number, index: number
     start = rd16(page, c + 2);
   }
   start -= len;
-  if (srcOff === 0 && len === src.length) page.set(src, start);
+  if (len <= 64) {
+    // Small cells (most keys): a loop beats set(), which costs a call and often a subarray.
+    for (let i = 0; i < len; i++) page[start + i] = src[srcOff + i]!;
+  } else if (srcOff === 0 && len === src.length) page.set(src, start);
   else page.set(src.subarray(srcOff, srcOff + len), start);
   const at = c + NODE_HEADER_BYTES + 2 * index;
-  page.copyWithin(at + 2, at, ptrEnd);
+  if (at < ptrEnd) page.copyWithin(at + 2, at, ptrEnd);
   wr16(page, at, start);
   wr16(page, c, n + 1);
   wr16(page, c + 2, start);

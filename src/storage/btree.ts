@@ -88,10 +88,28 @@ export interface RootRef {
 
 /** A root kept in a meta-page root slot (meta.ts ROOT_SLOT). */
 export function rootInSlot(store: PageStore, slot: number): RootRef {
-  return {
+  // One object per (store, slot), so every BTree on the slot shares its TreeState.
+  let refs = slotRoots.get(store);
+  if (refs === undefined) slotRoots.set(store, (refs = []));
+  return (refs[slot] ??= {
     get: () => store.getRoot(slot),
     set: (id) => store.setRoot(slot, id),
-  };
+  });
+}
+
+const slotRoots = new WeakMap<PageStore, RootRef[]>();
+
+/** Per tree (per RootRef): bumped by every change any BTree object makes to that tree. */
+interface TreeState {
+  mods: number;
+  /** Bumped by every change that may remove keys (delete, deleteRange, drop). */
+  removals: number;
+}
+const treeStates = new WeakMap<RootRef, TreeState>();
+function treeStateOf(root: RootRef): TreeState {
+  let state = treeStates.get(root);
+  if (state === undefined) treeStates.set(root, (state = { mods: 0, removals: 0 }));
+  return state;
 }
 
 /** A root kept in a plain object (tests; structures whose root lives in another record). */
@@ -160,6 +178,17 @@ export class BTree {
 
   private readonly capacity: number;
   private readonly minFillBytes: number;
+  /** Changes to this tree by any BTree object (append hint validity). */
+  private readonly state: TreeState;
+  /**
+   * Append hint: the rightmost leaf, where the last insert appended without a split, valid
+   * while the tree's root and change count are what they were then (see appendFast).
+   */
+  private appendLeaf = 0;
+  private appendRoot = 0;
+  private appendMods = -1;
+  /** Fences of the leaf mergeSorted holds; made on first use. */
+  private fencesOrNull: LeafFences | null = null;
   /** Scratch for building one cell; allocated by the first write (most trees only read). */
   private cellBufOrNull: Uint8Array | null = null;
   private readonly pathPage: number[] = new Array<number>(MAX_TREE_DEPTH).fill(0);
@@ -183,6 +212,13 @@ export class BTree {
     this.maxKeyBytes = maxKeyBytes(store.usableBytes);
     this.minFillBytes = Math.floor(this.capacity / 3);
     this.epoch = epochOf(store);
+    this.state = treeStateOf(root);
+  }
+
+  /** A change to this tree: cursors re-seek (B9), append hints of other BTree objects lapse. */
+  private touch(): void {
+    this.epoch.value++;
+    this.state.mods++;
   }
 
   private get cellBuf(): Uint8Array {
@@ -199,6 +235,59 @@ export class BTree {
     const page = this.leafPage!;
     this.leafPage = null;
     return this.valueAt(page, cellPointer(page, this.c, r), this.pathPage[this.pathDepth - 1]!);
+  }
+
+  /**
+   * Like get, but an inline value comes back as a view into the page image instead of a copy
+   * (an overflowing one is still read whole). Only for stores whose page images never change
+   * under the caller: a read snapshot (page-cache.ts C3). On a writable store the view would
+   * follow later in-place changes of the page: use get there.
+   */
+  getView(key: Uint8Array): Uint8Array | undefined {
+    if (this.root.get() === 0 || key.length > this.maxKeyBytes) return undefined;
+    const r = this.descend(key);
+    if (r < 0) return undefined;
+    const page = this.leafPage!;
+    this.leafPage = null;
+    return this.valueViewAt(page, cellPointer(page, this.c, r), this.pathPage[this.pathDepth - 1]!);
+  }
+
+  /**
+   * Where the value under `key` lies, without copying or viewing it: true and
+   * locatedBuf[locatedStart, locatedEnd) holds the value, or false when absent. An inline
+   * value lies in the page image (so, as for getView, read snapshots only); an overflowing one
+   * is read whole into a fresh buffer. Valid until the next call.
+   */
+  locate(key: Uint8Array): boolean {
+    if (this.root.get() === 0 || key.length > this.maxKeyBytes) return false;
+    const r = this.descend(key);
+    if (r < 0) return false;
+    const page = this.leafPage!;
+    this.leafPage = null;
+    this.locateAt(page, cellPointer(page, this.c, r), this.pathPage[this.pathDepth - 1]!);
+    return true;
+  }
+
+  /** Set by locate / locateAt: the value's bytes are locatedBuf[locatedStart, locatedEnd). */
+  locatedBuf: Uint8Array = new Uint8Array(0);
+  locatedStart = 0;
+  locatedEnd = 0;
+
+  /** @internal locate the value of the leaf cell at `off` of `page` (see locate). */
+  locateAt(page: Uint8Array, off: number, pageId: PageId): void {
+    const k = rd16(page, off + 1);
+    const v = rd32(page, off + 3);
+    const at = off + LEAF_CELL_HEADER_BYTES + k;
+    if (leafIsOverflow(page, off) || at + v > this.e) {
+      const value = this.valueAt(page, off, pageId);
+      this.locatedBuf = value;
+      this.locatedStart = 0;
+      this.locatedEnd = value.length;
+      return;
+    }
+    this.locatedBuf = page;
+    this.locatedStart = at;
+    this.locatedEnd = at + v;
   }
 
   /** True when `key` is present. Cost: like get, without copying the value. */
@@ -300,12 +389,130 @@ export class BTree {
     this.upsert(key, value, true);
   }
 
+  /**
+   * Apply a batch of changes in ascending key order, each decided from the entry's current
+   * value: `merge(i, old)` returns the new value (put), null (delete; ignored when absent) or
+   * undefined (leave it). keyAt(i) may return a view that changes on the next call. Keys
+   * need not be strictly ascending for correctness (every key goes into the leaf whose fences
+   * hold it), but ascending keys are what makes this fast: a key inside the leaf of the
+   * previous one skips the root-to-leaf descent, and its search starts where the last ended.
+   * Cost: one descent per leaf touched (plus splits), against one per key for put().
+   */
+  mergeSorted(count: number, keyAt: (i: number) => Uint8Array, merge: (i: number, old: Uint8Array | undefined) => Uint8Array | null | undefined): void {
+    const { store, c, e } = this;
+    const fences = (this.fencesOrNull ??= new LeafFences(this.maxKeyBytes));
+    let leafId = 0; // 0: no leaf held (descend for the next key)
+    let lv = 0;
+    let hint = -1;
+    for (let i = 0; i < count; i++) {
+      const key = keyAt(i);
+      this.checkKey(key);
+      let r: number;
+      if (leafId !== 0 && fences.holds(key)) {
+        r = leafSearch(store.read(leafId), c, e, key, leafId, this.name, hint);
+      } else {
+        if (this.root.get() === 0) {
+          const value = merge(i, undefined);
+          if (value === undefined || value === null) continue;
+          this.upsert(key, value, false);
+          leafId = 0;
+          continue;
+        }
+        r = this.descend(key);
+        this.leafPage = null;
+        lv = this.pathDepth - 1;
+        leafId = this.pathPage[lv]!;
+        fences.fromPath(this, lv);
+      }
+      let page = store.read(leafId);
+      const old = r >= 0 ? this.valueAt(page, cellPointer(page, c, r), leafId) : undefined;
+      const value = merge(i, old);
+      hint = r >= 0 ? r : ~r;
+      if (value === undefined) continue;
+      if (value === null) {
+        if (r < 0) continue;
+        this.touch();
+        this.state.removals++;
+        page = store.write(leafId);
+        const off = cellPointer(page, c, r);
+        if (leafIsOverflow(page, off)) freeOverflowChain(store, leafOverflowPage(page, off), leafValueLength(page, off), this.name, leafId);
+        removeCells(store.write(leafId), c, e, r, r + 1, true);
+        this.rebalance(lv);
+        leafId = 0;
+        continue;
+      }
+      if (value.length > 0xffffffff) {
+        throw new StorageError('INVALID_ARGUMENT', `value of ${value.length} bytes is larger than 4 GiB`, { valueLengthBytes: value.length });
+      }
+      this.touch();
+      if (r >= 0) {
+        const off = cellPointer(page, c, r);
+        if (!leafIsOverflow(page, off) && LEAF_CELL_HEADER_BYTES + key.length + value.length === leafCellSize(page, off)) {
+          // Same size, inline both: the cell is rewritten where it is.
+          const len = buildLeafCell(this.cellBuf, key, value, 0);
+          copyBytes(store.write(leafId), off, this.cellBuf, 0, len);
+          hint = r + 1;
+          continue;
+        }
+        // A size change may split or rebalance: the general path, then descend afresh.
+        this.upsert(key, value, false);
+        leafId = 0;
+        continue;
+      }
+      const len = this.buildCell(key, value);
+      page = store.write(leafId);
+      if (insertCell(page, c, e, ~r, this.cellBuf, 0, len, true)) {
+        hint = ~r + 1;
+        continue;
+      }
+      // Full: split along the path of the last descent (only this leaf changed since).
+      this.insertAt(lv, ~r, len);
+      leafId = 0;
+    }
+  }
+
+  /**
+   * Grows whenever any BTree object on this tree (same store and root reference) may have
+   * removed a key: a key seen present stays present while this is unchanged (inserts and
+   * value changes do not count). Lets callers remember existence checks.
+   */
+  get removals(): number {
+    return this.state.removals;
+  }
+
+  /** Note a change held back by the caller (TRANSACTION T5): open cursors re-seek through the root. */
+  noteDeferredChange(): void {
+    this.epoch.value++;
+  }
+
+  /** @internal Bounds of the leaf the last descent ended on, from the separators on its path (B2). */
+  fenceOfPath(lv: number, upper: boolean): { page: Uint8Array; off: number; len: number } | null {
+    for (let level = lv - 1; level >= 0; level--) {
+      const page = this.store.read(this.pathPage[level]!);
+      const i = this.pathIdx[level]!;
+      const n = cellCount(page, this.c);
+      const at = upper ? i : i - 1;
+      if (at < 0 || at >= n) continue;
+      const off = cellPointer(page, this.c, at);
+      const len = internalKeyLength(page, off);
+      if (off + INTERNAL_CELL_HEADER_BYTES + len > this.e || len > this.maxKeyBytes) {
+        throw new CorruptionError(`B+tree ${this.name}: page ${this.pathPage[level]!} has a separator ${at} of ${len} bytes that does not fit`, {
+          pageNumber: this.pathPage[level]!,
+          tree: this.name,
+        });
+      }
+      return { page, off: off + INTERNAL_CELL_HEADER_BYTES, len };
+    }
+    return null;
+  }
+
   /** Remove `key`; false when it was not present. Underfull nodes are rebalanced (B5). */
   delete(key: Uint8Array): boolean {
     if (this.root.get() === 0 || key.length > this.maxKeyBytes) return false;
     const r = this.descend(key);
     if (r < 0) return false;
-    this.epoch.value++;
+    this.touch();
+    this.state.removals++;
     const lv = this.pathDepth - 1;
     const leafId = this.pathPage[lv]!;
     const page = this.store.write(leafId);
@@ -326,7 +533,8 @@ export class BTree {
     if (to !== undefined && compareKeyAt(from, to, 0, to.length) >= 0) return 0;
     const { store, c, e } = this;
     let deleted = 0;
-    this.epoch.value++;
+    this.touch();
+    this.state.removals++;
     while (this.root.get() !== 0) {
       this.descend(from);
       const lv = this.pathDepth - 1;
@@ -363,7 +571,8 @@ export class BTree {
   drop(): number {
     const rootId = this.root.get();
     if (rootId === 0) return 0;
-    this.epoch.value++;
+    this.touch();
+    this.state.removals++;
     const pages: PageId[] = [];
     visitTreePages(this.treeView(rootId), (id) => pages.push(id), true);
     for (const id of pages) this.store.free(id);
@@ -408,6 +617,15 @@ export class BTree {
       });
     }
     return page.slice(at, at + v);
+  }
+
+  /** @internal valueAt without the copy: a view into `page` for an inline value (see getView). */
+  valueViewAt(page: Uint8Array, off: number, pageId: PageId): Uint8Array {
+    const k = rd16(page, off + 1);
+    const v = rd32(page, off + 3);
+    const at = off + LEAF_CELL_HEADER_BYTES + k;
+    if (leafIsOverflow(page, off) || at + v > this.e) return this.valueAt(page, off, pageId);
+    return page.subarray(at, at + v);
   }
 
   /** @internal */
@@ -507,6 +725,7 @@ export class BTree {
       throw new StorageError('INVALID_ARGUMENT', `value of ${value.length} bytes is larger than 4 GiB`, { valueLengthBytes: value.length });
     }
     const { store, c, e } = this;
+    if (this.appendLeaf !== 0 && this.appendFast(key, value)) return;
     if (this.root.get() === 0) {
       const id = store.allocate(LEAF);
       initNode(store.write(id), LEAF, c, e);
@@ -519,7 +738,7 @@ export class BTree {
       if (mustBeNew) {
         throw new StorageError('KEY_EXISTS', `key of ${key.length} bytes is already in B+tree ${this.name}`, { tree: this.name, keyLengthBytes: key.length });
       }
-      this.epoch.value++;
+      this.touch();
       let page = store.write(leafId);
       let off = cellPointer(page, c, r);
       const oldSize = leafCellSize(page, off);
@@ -537,9 +756,51 @@ export class BTree {
       if (len < oldSize) this.rebalance(lv);
       return;
     }
-    this.epoch.value++;
+    this.touch();
     const len = this.buildCell(key, value);
-    this.insertAt(lv, ~r, len);
+    const pos = ~r;
+    const page = store.write(leafId);
+    if (pos === cellCount(page, c) && this.rightmostDescent && insertCell(page, c, e, pos, this.cellBuf, 0, len, true)) {
+      // An append to the rightmost leaf: the next key after it may skip the descent.
+      this.appendLeaf = leafId;
+      this.appendRoot = this.root.get();
+      this.appendMods = this.state.mods;
+      return;
+    }
+    this.appendLeaf = 0;
+    this.insertAt(lv, pos, len);
+  }
+
+  /**
+   * Append `key` to the rightmost leaf without a descent, when the hint is still valid (no
+   * change to the tree since, by any BTree object, and the same root), the key sorts after
+   * the leaf's last key (so it belongs there: the rightmost leaf has no upper fence, B2) and
+   * the cell fits without a split. False (nothing changed) otherwise. Ascending loads (new
+   * node and relationship ids, label index entries, sequential index values) take this path.
+   */
+  private appendFast(key: Uint8Array, value: Uint8Array): boolean {
+    const { store, c, e } = this;
+    if (this.state.mods !== this.appendMods || this.root.get() !== this.appendRoot) {
+      this.appendLeaf = 0;
+      return false;
+    }
+    if (LEAF_CELL_HEADER_BYTES + key.length + value.length > this.maxCellBytes) return false;
+    const leafId = this.appendLeaf;
+    const read = store.read(leafId);
+    if (read[0] !== LEAF) return false;
+    const n = cellCount(read, c);
+    if (n === 0) return false;
+    const last = cellPointer(read, c, n - 1);
+    if (last + LEAF_CELL_HEADER_BYTES + leafKeyLength(read, last) > e) return false;
+    if (compareKeyAt(key, read, last + LEAF_CELL_HEADER_BYTES, leafKeyLength(read, last)) <= 0) return false;
+    const len = buildSmallLeafCell(this.cellBuf, key, value);
+    if (!insertCell(store.write(leafId), c, e, n, this.cellBuf, 0, len, true)) {
+      this.appendLeaf = 0;
+      return false;
+    }
+    this.touch();
+    this.appendMods = this.state.mods;
+    return true;
   }
 
   /** Build the leaf cell for (key, value) in cellBuf, writing an overflow chain when needed (B7). */
@@ -569,6 +830,20 @@ export class BTree {
       const n = cellCount(page, c);
       if (leaf) run = this.leafRun(page, pos, n);
       if (insertCell(page, c, e, pos, this.cellBuf, 0, len, leaf)) return;
+      let newId: PageId;
+      let sepLen: number;
+      if (leaf && run === RUN_ASCENDING && pos === n && 2 * (capacity - nodeFreeBytes(page, c)) >= capacity && packedInOrder(page, c, e, n)) {
+        // An append to a full leaf in an ascending run: the split point chosen below would be
+        // k = n (everything stays left, the new cell alone goes right), and the left page is
+        // already laid out as the rebuild would lay it out, so skip the rebuild: a new right
+        // page takes the cell (SQLite's quickbalance). The bytes are the rebuild's exactly.
+        setLastInsertIndex(page, c, -1);
+        newId = store.allocate(LEAF);
+        const right = store.write(newId);
+        initNode(right, LEAF, c, e);
+        insertCell(right, c, e, 0, this.cellBuf, 0, len, true);
+        sepLen = this.appendSeparator(id, store.read(id), n);
+      } else {
       list.reset(store.pageSizeBytes);
       list.addNodeCells(page, c, leaf, 0, pos);
       list.add(this.cellBuf, 0, len);
@@ -576,10 +851,9 @@ export class BTree {
       const m = list.count;
       const oldRight = leaf ? 0 : rightChild(page, c);
       const k = this.splitPoint(list, leaf, pos, run);
-      const newId = store.allocate(leaf ? LEAF : INTERNAL);
+      newId = store.allocate(leaf ? LEAF : INTERNAL);
       const right = store.write(newId);
       const left = store.write(id);
-      let sepLen: number;
       if (leaf) {
         writeNodeFromList(left, LEAF, c, e, list, 0, k, 0);
         writeNodeFromList(right, LEAF, c, e, list, k, m, 0);
@@ -591,6 +865,7 @@ export class BTree {
         writeNodeFromList(left, INTERNAL, c, e, list, 0, k, rd32(list.buf, kOff));
         writeNodeFromList(right, INTERNAL, c, e, list, k + 1, m, oldRight);
         sepLen = buildInternalCell(this.cellBuf, id, list.buf, list.keyOffset(k, false), list.keyLength(k, false));
+      }
       }
       if (lv === 0) {
         const rootId = store.allocate(INTERNAL);
@@ -665,6 +940,28 @@ export class BTree {
     return buildInternalCell(this.cellBuf, leftId, buf, b, sepLen);
   }
 
+  /**
+   * The internal cell (leftId, s) in cellBuf for a quick split: the new leaf cell in cellBuf
+   * went to a new right page after the n cells of `left`; s is the shortest prefix of its key
+   * greater than left's last key (as buildSeparator).
+   */
+  private appendSeparator(leftId: PageId, left: Uint8Array, n: number): number {
+    const cell = this.cellBuf;
+    const bl = leafKeyLength(cell, 0);
+    const off = cellPointer(left, this.c, n - 1);
+    const a = off + LEAF_CELL_HEADER_BYTES;
+    const al = leafKeyLength(left, off);
+    let common = 0;
+    const m = al < bl ? al : bl;
+    while (common < m && left[a + common] === cell[LEAF_CELL_HEADER_BYTES + common]) common++;
+    const sepLen = common + 1 < bl ? common + 1 : bl;
+    const scratch = (this.sepScratch ??= new Uint8Array(this.maxCellBytes));
+    copyBytes(scratch, 0, cell, LEAF_CELL_HEADER_BYTES, sepLen);
+    return buildInternalCell(cell, leftId, scratch, 0, sepLen);
+  }
+
+  private sepScratch: Uint8Array | null = null;
+
   /** Restore B4/B5 upward from path level `lv` after cells were removed there. */
   private rebalance(lv: number): void {
     const { store, c, e, capacity } = this;
@@ -711,7 +1008,7 @@ export class BTree {
       list.addNodeCells(rightPage, c, leaf, 0, cellCount(rightPage, c));
       const m = list.count;
       const right = leaf ? 0 : rightChild(rightPage, c);
-      this.epoch.value++;
+      this.touch();
       if (list.bytes(0, m) <= capacity) {
         // Merge into the right page; the parent drops (left, separator).
         writeNodeFromList(store.write(rightId), leaf ? LEAF : INTERNAL, c, e, list, 0, m, right);
@@ -739,4 +1036,68 @@ export class BTree {
       return;
     }
   }
+}
+
+/** The key bounds [low, high) of one leaf (B2), copied out of the separators on its path. */
+class LeafFences {
+  private readonly low: Uint8Array;
+  private readonly high: Uint8Array;
+  /** −1: unbounded on that side. */
+  private lowLen = -1;
+  private highLen = -1;
+
+  constructor(maxKeyBytes: number) {
+    this.low = new Uint8Array(maxKeyBytes);
+    this.high = new Uint8Array(maxKeyBytes);
+  }
+
+  fromPath(tree: BTree, lv: number): void {
+    const lo = tree.fenceOfPath(lv, false);
+    const hi = tree.fenceOfPath(lv, true);
+    this.lowLen = lo === null ? -1 : copyFence(this.low, lo);
+    this.highLen = hi === null ? -1 : copyFence(this.high, hi);
+  }
+
+  /** low ≤ key < high. */
+  holds(key: Uint8Array): boolean {
+    if (this.lowLen >= 0 && compareKeyAt(key, this.low, 0, this.lowLen) < 0) return false;
+    return this.highLen < 0 || compareKeyAt(key, this.high, 0, this.highLen) < 0;
+  }
+}
+
+/** fenceOfPath refuses separators longer than maxKeyBytes, so one always fits. */
+function copyFence(dst: Uint8Array, src: { page: Uint8Array; off: number; len: number }): number {
+  copyBytes(dst, 0, src.page, src.off, src.len);
+  return src.len;
+}
+
+/** buildLeafCell for an inline cell, copying short keys and values by loop (no set() call). */
+function buildSmallLeafCell(dst: Uint8Array, key: Uint8Array, value: Uint8Array): number {
+  const k = key.length;
+  const v = value.length;
+  dst[0] = 0;
+  dst[1] = k >>> 8;
+  dst[2] = k;
+  dst[3] = v >>> 24;
+  dst[4] = v >>> 16;
+  dst[5] = v >>> 8;
+  dst[6] = v;
+  copyBytes(dst, LEAF_CELL_HEADER_BYTES, key, 0, k);
+  copyBytes(dst, LEAF_CELL_HEADER_BYTES + k, value, 0, v);
+  return LEAF_CELL_HEADER_BYTES + k + v;
+}
+
+/**
+ * True when the n cells of a leaf sit packed against E in pointer order with no holes, the
+ * layout writeNodeFromList produces (and that ascending appends leave).
+ */
+function packedInOrder(page: Uint8Array, c: number, e: number, n: number): boolean {
+  if (rd16(page, c + 4) !== 0) return false;
+  let at = e;
+  for (let i = 0; i < n; i++) {
+    const off = cellPointer(page, c, i);
+    at -= leafCellSize(page, off);
+    if (off !== at) return false;
+  }
+  return at === rd16(page, c + 2);
 }

@@ -171,7 +171,9 @@ export function readMeta(page: Uint8Array, file = 'database'): MetaFields {
 }
 
 export function getPageCount(page: Uint8Array): number {
-  return dv(page).getUint32(META_OFFSET.pageCount);
+  // Byte arithmetic (big-endian, as the DataView writes it): read on every page access.
+  const o = META_OFFSET.pageCount;
+  return page[o]! * 0x1000000 + ((page[o + 1]! << 16) | (page[o + 2]! << 8) | page[o + 3]!);
 }
 export function setPageCount(page: Uint8Array, count: number): void {
   dv(page).setUint32(META_OFFSET.pageCount, count);
@@ -199,7 +201,8 @@ export function setCheckpointStamp(page: Uint8Array, atMs: number, lsn: Lsn): vo
 
 export function getRoot(page: Uint8Array, slot: number): PageId {
   checkSlot(slot, ROOT_SLOT_COUNT, 'root');
-  return dv(page).getUint32(META_OFFSET.roots + slot * 4);
+  const o = META_OFFSET.roots + slot * 4; // byte arithmetic: read by every B+tree operation
+  return page[o]! * 0x1000000 + ((page[o + 1]! << 16) | (page[o + 2]! << 8) | page[o + 3]!);
 }
 export function setRoot(page: Uint8Array, slot: number, pageId: PageId): void {
   checkSlot(slot, ROOT_SLOT_COUNT, 'root');

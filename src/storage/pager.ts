@@ -554,7 +554,7 @@ export class Pager implements PagerCore {
       const pageCount = meta.getPageCount(metaAtTarget);
       const nowMs = Date.now();
       for (const pageId of pages) {
-        let image = this.wal.readFrame(this.wal.versionAt(pageId, target));
+        let image = this.frameImage(pageId, this.wal.versionAt(pageId, target));
         if (pageId === 0) {
           image = image.slice();
           meta.setCheckpointStamp(image, nowMs, lsn); // meta.ts M1
@@ -579,6 +579,20 @@ export class Pager implements PagerCore {
     } finally {
       this.copying = false;
     }
+  }
+
+  /**
+   * The stored image of WAL frame `version` of a page. The cache holds that very image when
+   * its tag is the version (the bytes sealed at commit, never modified after: C3), so the
+   * copy needs no read and no checksum of the frame; with a codec the cache holds the plain
+   * form, so the frame is read. Cost: a Map lookup, else one frame read and verify.
+   */
+  private frameImage(pageId: PageId, version: number): Uint8Array {
+    if (this.codec === null) {
+      const cached = this.cache.peek(pageId);
+      if (cached !== undefined && cached.tag === version) return cached.data;
+    }
+    return this.wal.readFrame(version);
   }
 
   /** Invariant K1: durable, and needed by no reader. */

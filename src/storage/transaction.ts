@@ -8,6 +8,12 @@
 //       transaction leaves no trace in the cache, the WAL index or the database file.
 //  (T3) Every commit rewrites the meta page (it carries the commit's LSN).
 //  (T4) A transaction begun before a rewind (failed sync) can no longer read or commit.
+//  (T5) Deferred writes (deferUntilRead): a structure may hold writes to the tree of a root
+//       slot in memory and register a flush for the slot. The flush runs before anyone next
+//       reads that root (every tree access starts at getRoot, cursors included: a deferral
+//       bumps the tree epoch, so an open cursor re-seeks through the root) and before the
+//       commit writes its frames. A rollback drops them with the dirty pages. A flush that
+//       throws leaves its tree half-written: like any failed write, roll back.
 
 import { StorageError, TransactionError } from '../errors.js';
 import { popFreePage, pushFreePage, type FreeListAccess } from './freelist.js';
@@ -151,6 +157,9 @@ export class WriteTransaction extends BaseTransaction {
   /** True once anything but reads happened. */
   changed = false;
   private readonly freeListAccess: FreeListAccess;
+  /** Bit s set: root slot s (< 32) has a deferred flush (T5). */
+  private deferredMask = 0;
+  private deferredFlush: (() => void)[] = [];
 
   constructor(core: PagerCore, snapshotSequence: number, metaCopy: Uint8Array) {
     super(core, snapshotSequence, metaCopy);
@@ -221,6 +230,42 @@ export class WriteTransaction extends BaseTransaction {
     meta.setRoot(this.meta, slot, pageId);
   }
 
+  /** The root of a slot, after running a deferred flush registered for it (T5). */
+  override getRoot(slot: number): PageId {
+    if ((this.deferredMask & (1 << slot)) !== 0 && slot < 32) this.flushDeferred(slot);
+    return meta.getRoot(this.meta, slot);
+  }
+
+  /**
+   * Register `flush` to run before the tree of root slot `slot` (0..31) is next read, or at
+   * commit, whichever comes first (T5). One flush per slot: a second call while one is
+   * pending keeps the first. Cost: a bit test on every getRoot.
+   */
+  deferUntilRead(slot: number, flush: () => void): void {
+    this.assertOpen();
+    if (!Number.isInteger(slot) || slot < 0 || slot > 31) throw new StorageError('INVALID_ARGUMENT', `deferred writes need a root slot in 0..31, not ${slot}`, { slot });
+    this.changed = true;
+    if ((this.deferredMask & (1 << slot)) !== 0) return;
+    this.deferredMask |= 1 << slot;
+    this.deferredFlush[slot] = flush;
+  }
+
+  /** Run the deferred flush of one slot, or of every slot (before commit). */
+  flushDeferred(slot?: number): void {
+    if (slot === undefined) {
+      // A flush may defer again into another slot (or its own): loop until none is left.
+      while (this.deferredMask !== 0) this.flushDeferred(31 - Math.clz32(this.deferredMask));
+      return;
+    }
+    const bit = 1 << slot;
+    if ((this.deferredMask & bit) === 0) return;
+    const flush = this.deferredFlush[slot]!;
+    // Cleared first: the flush reads the root itself.
+    this.deferredMask &= ~bit;
+    this.deferredFlush[slot] = undefined as unknown as () => void;
+    flush();
+  }
+
   setCounter(slot: number, value: bigint): void {
     this.assertOpen();
     this.changed = true;
@@ -239,6 +284,7 @@ export class WriteTransaction extends BaseTransaction {
   commit(): CommitResult {
     this.assertOpen();
     this.checkTimeout();
+    this.flushBeforeCommit();
     const outcome = this.core.commitWrite(this, 'sync');
     return outcome.result;
   }
@@ -250,6 +296,7 @@ export class WriteTransaction extends BaseTransaction {
   async commitAsync(): Promise<CommitResult> {
     this.assertOpen();
     this.checkTimeout();
+    this.flushBeforeCommit();
     const outcome = this.core.commitWrite(this, 'async');
     if (outcome.durable !== null) await outcome.durable;
     return outcome.result;
@@ -259,12 +306,25 @@ export class WriteTransaction extends BaseTransaction {
     if (this.ended) return;
     this.ended = true;
     this.dirty.clear();
+    this.deferredMask = 0;
+    this.deferredFlush = [];
     this.core.endWrite(this, false);
   }
 
   /** Called by the pager once the commit is written (or failed). */
   markEnded(): void {
     this.ended = true;
+  }
+
+  /** T5: deferred writes reach their pages before the frames are written; a failed flush rolls back. */
+  private flushBeforeCommit(): void {
+    if (this.deferredMask === 0) return;
+    try {
+      this.flushDeferred();
+    } catch (error) {
+      this.rollback();
+      throw error;
+    }
   }
 
   private fresh(pageId: PageId): Uint8Array {

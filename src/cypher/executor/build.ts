@@ -5,12 +5,14 @@
 import { OmbraError } from '../../errors.js';
 import type { BExpr } from '../binder/index.js';
 import { childrenOfPlan, type PhysicalPlan, type PlanNode } from '../planner/index.js';
+import { slotsRead } from '../planner/expressions.js';
 import { compileExpression, type CompileEnv } from './compile-expression.js';
 import type { ExecContext, ProfileEntry } from './context.js';
 import type { Evaluator, Operator, Row } from './operator.js';
 import { AggregationOp, DistinctOp, SortOp, TopOp } from './operators/aggregate.js';
 import { DegreeCountOp, ExpandOp, ProjectEndpointsOp, ShortestPathOp, VarExpandOp } from './operators/expand.js';
 import { ProcedureCallOp } from './operators/procedure.js';
+import { SCAN_AGGREGATES, ScanAggregationOp, type ScanAggregateSpec } from './operators/scan-aggregate.js';
 import {
   EagerOp,
   FilterOp,
@@ -37,18 +39,39 @@ export interface CompiledPlan {
   readonly columnSlots: readonly number[];
   /** A fresh row for the top level (every slot null). */
   newRow(): Row;
+  /** A context and operator tree a finished read-only execution gave back (index.ts E1), if any. */
+  takeIdle(): IdleExecution | undefined;
+  giveBack(idle: IdleExecution): void;
 }
+
+/** A finished execution's context and operators, ready for the next run of the plan. */
+export interface IdleExecution {
+  readonly ctx: ExecContext;
+  readonly root: Operator;
+}
+
+/**
+ * Idle trees kept per plan: one serves back-to-back runs (a run nested in another run of the
+ * same plan makes its own). An idle tree keeps its last graph reader reachable until reused:
+ * one per plan bounds that.
+ */
+const IDLE_PER_PLAN = 1;
 
 export function compilePlan(plan: PhysicalPlan): CompiledPlan {
   const builder = new PlanBuilder(plan);
   const root = builder.build(plan.root);
   const columnSlots = plan.root.op === 'ProduceResults' ? plan.root.slots : [];
   const width = plan.slotCount;
+  const idle: IdleExecution[] = [];
   return {
     plan,
     instantiate: root,
     columnSlots,
     newRow: () => new Array(width).fill(null),
+    takeIdle: () => idle.pop(),
+    giveBack: (execution) => {
+      if (idle.length < IDLE_PER_PLAN) idle.push(execution);
+    },
   };
 }
 
@@ -79,8 +102,50 @@ class ProfiledOp implements Operator {
   }
 }
 
+/**
+ * The ScanAggregation form of an Aggregation (operators/scan-aggregate.ts), or null: no
+ * grouping keys, the input a label scan or all-nodes scan, every aggregate a count(*) or one
+ * of SCAN_AGGREGATES over a property of the scanned node.
+ */
+function scanAggregation(node: Extract<PlanNode, { op: 'Aggregation' }>): { input: PlanNode; label: string | null; aggregates: ScanAggregateSpec[] } | null {
+  const scan = node.input;
+  if (node.groups.length > 0 || node.aggregates.length === 0) return null;
+  if (scan.op !== 'NodeByLabelScan' && scan.op !== 'AllNodesScan') return null;
+  const aggregates: ScanAggregateSpec[] = [];
+  for (const a of node.aggregates) {
+    if (!SCAN_AGGREGATES.has(a.name)) return null;
+    if (a.name === 'count*' && a.args.length === 0) {
+      aggregates.push({ name: a.name, distinct: a.distinct, key: null, slot: a.slot });
+      continue;
+    }
+    const arg = a.args.length === 1 ? a.args[0]! : null;
+    if (arg === null || arg.kind !== 'Property' || arg.object.kind !== 'Slot' || arg.object.slot !== scan.slot) return null;
+    aggregates.push({ name: a.name, distinct: a.distinct, key: arg.key, slot: a.slot });
+  }
+  return { input: scan.input, label: scan.op === 'NodeByLabelScan' ? scan.label : null, aggregates };
+}
+
+/**
+ * True when an Aggregation reads nothing of its input but the slots its grouping keys and
+ * aggregate arguments name, none of them `slot` (subqueries inside: unknown, so false).
+ */
+function aggregationIgnores(node: Extract<PlanNode, { op: 'Aggregation' }>, slot: number): boolean {
+  const expressions = [...node.groups.map((g) => g.expression), ...node.aggregates.flatMap((a) => a.args)];
+  for (const e of expressions) {
+    const read = slotsRead(e);
+    if (read === null || read.has(slot)) return false;
+  }
+  return true;
+}
+
 class PlanBuilder implements CompileEnv {
   private readonly subplanIndex = new Map<BExpr, { index: number; instantiate: OperatorFactory }>();
+  /**
+   * Expands whose relationship nobody reads: the input of an Aggregation that ignores it
+   * (its output rows are new, so nothing above sees the input's slots). They leave the
+   * relationship slot unset instead of making a RelationshipRef per row.
+   */
+  private readonly unreadRelationships = new Set<PlanNode>();
 
   constructor(private readonly plan: PhysicalPlan) {}
 
@@ -184,6 +249,7 @@ class PlanBuilder implements CompileEnv {
       case 'Expand': {
         const input = this.build(node.input);
         const spec = {
+          bindRelationship: !this.unreadRelationships.has(node),
           from: node.from,
           relationship: node.relationship,
           to: node.to,
@@ -250,11 +316,21 @@ class PlanBuilder implements CompileEnv {
         return (ctx) => new ProjectionOp(ctx, input(ctx), slots, expressions);
       }
       case 'Aggregation': {
+        if (node.input.op === 'Expand' && aggregationIgnores(node, node.input.relationship)) this.unreadRelationships.add(node.input);
         const input = this.build(node.input);
         const groupSlots = node.groups.map((g) => g.slot);
         const groupExpressions = node.groups.map((g) => this.expr(g.expression));
         const aggregates = node.aggregates.map((a) => ({ name: a.name, distinct: a.distinct, args: a.args.map((x) => this.expr(x)), slot: a.slot }));
         const width = this.plan.slotCount;
+        const fused = scanAggregation(node);
+        if (fused !== null) {
+          // PROFILE counts rows per plan operator, so it runs the plan as shown.
+          const scanInput = this.build(fused.input);
+          return (ctx) =>
+            ctx.profile === null
+              ? new ScanAggregationOp(ctx, scanInput(ctx), width, fused.label, fused.aggregates)
+              : new AggregationOp(ctx, input(ctx), width, groupSlots, groupExpressions, aggregates);
+        }
         return (ctx) => new AggregationOp(ctx, input(ctx), width, groupSlots, groupExpressions, aggregates);
       }
       case 'Distinct': {

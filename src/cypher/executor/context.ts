@@ -36,18 +36,19 @@ export interface ProfileEntry {
 }
 
 export class ExecContext implements FunctionContext {
-  readonly graph: GraphReader;
-  readonly entities: EntityAccess;
-  readonly mutations: Mutations | null;
-  readonly params: Readonly<Record<string, Value>>;
-  readonly token: CancellationToken;
-  readonly maxIntermediateRows: number;
+  // Set per execution (constructor or rebind); operators read them at use time.
+  graph: GraphReader;
+  entities: EntityAccess;
+  mutations: Mutations | null;
+  params: Readonly<Record<string, Value>>;
+  token: CancellationToken;
+  maxIntermediateRows: number;
   /** What scalar functions get: this context itself (FunctionContext). */
   readonly fn: FunctionContext = this;
   /** rand(); seedable for tests. */
-  readonly random: () => number;
+  random: () => number;
   private startedAtMs = -1;
-  readonly profile: Map<object, ProfileEntry> | null;
+  profile: Map<object, ProfileEntry> | null;
   /** Instantiated subquery plans, by subplan index (created on first use). */
   readonly subplans: (Operator | undefined)[] = [];
   private ticks = 0;
@@ -61,6 +62,26 @@ export class ExecContext implements FunctionContext {
     this.maxIntermediateRows = options.maxIntermediateRows;
     this.profile = options.profile ?? null;
     this.random = options.random ?? Math.random;
+  }
+
+  /**
+   * Start another execution on this context (and the operators made for it): everything the
+   * constructor sets, the statement clock and the tick count start over. Only for read-only,
+   * unprofiled executions (PlanExecution pools those).
+   */
+  rebind(options: ExecOptions): void {
+    if (options.graph !== this.graph) {
+      this.graph = options.graph;
+      this.entities = new EntityAccess(options.graph);
+    }
+    this.mutations = options.mutations;
+    this.params = options.params;
+    this.token = options.token;
+    this.maxIntermediateRows = options.maxIntermediateRows;
+    this.profile = options.profile ?? null;
+    this.random = options.random ?? Math.random;
+    this.startedAtMs = -1;
+    this.ticks = 0;
   }
 
   /** FunctionContext: the reader functions read entities through. */

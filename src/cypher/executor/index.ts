@@ -8,18 +8,35 @@ import type { CompiledPlan } from './build.js';
 import { ExecContext, type ExecOptions } from './context.js';
 import type { Operator } from './operator.js';
 
-/** One running execution of a plan. */
+/**
+ * One running execution of a plan.
+ *
+ * Reuse (E1): a read-only, unprofiled execution that ran to its end gives its context and
+ * operator tree back to the compiled plan, and the next such execution of the plan takes them
+ * (ExecContext.rebind, then the root's reset, which every operator honours by dropping all
+ * per-run state). A point lookup thus makes no operators. An execution abandoned before its
+ * end keeps its tree (the next one makes a new tree); a finished one never touches it again.
+ */
 export class PlanExecution {
   readonly ctx: ExecContext;
   private readonly root: Operator;
   private done = false;
+  private readonly reusable: boolean;
 
   constructor(
     readonly compiled: CompiledPlan,
     options: ExecOptions,
   ) {
-    this.ctx = new ExecContext(options);
-    this.root = compiled.instantiate(this.ctx);
+    this.reusable = options.mutations === null && (options.profile ?? null) === null;
+    const idle = this.reusable ? compiled.takeIdle() : undefined;
+    if (idle !== undefined) {
+      idle.ctx.rebind(options);
+      this.ctx = idle.ctx;
+      this.root = idle.root;
+    } else {
+      this.ctx = new ExecContext(options);
+      this.root = compiled.instantiate(this.ctx);
+    }
     this.root.reset(compiled.newRow());
   }
 
@@ -29,6 +46,7 @@ export class PlanExecution {
     const row = this.root.next();
     if (row === null) {
       this.done = true;
+      if (this.reusable) this.compiled.giveBack({ ctx: this.ctx, root: this.root });
       return null;
     }
     const slots = this.compiled.columnSlots;

@@ -44,29 +44,36 @@ function numeric(name: string, value: Value): bigint | number {
   throw functionArgumentError(name, 0, value, 'a number');
 }
 
+// Counts are numbers while counting (a BigInt increment allocates) and INTEGERs in the result.
 class CountAccumulator implements Accumulator {
-  private count = 0n;
+  private count = 0;
   add(value: Value): void {
     if (value !== null) this.count++;
   }
   result(): Value {
-    return this.count;
+    return BigInt(this.count);
   }
 }
 
 /** count(*): counts rows, null or not. */
 class CountRowsAccumulator implements Accumulator {
-  private count = 0n;
+  private count = 0;
   add(): void {
     this.count++;
   }
   result(): Value {
-    return this.count;
+    return BigInt(this.count);
   }
 }
 
+/** INTEGERs within ±2^31 are summed as numbers first (no BigInt per row), exact below ±2^53. */
+const SMALL_LIMIT = 2147483648;
+const SMALL_SUM_LIMIT = 2 ** 52;
+
 class SumAccumulator implements Accumulator {
-  protected integerSum = 0n;
+  private bigSum = 0n;
+  /** Part of the integer sum kept as a number; exact while within ±2^53 (flushed beyond 2^52). */
+  private smallSum = 0;
   protected floatSum = 0;
   protected sawFloat = false;
   protected count = 0;
@@ -76,16 +83,29 @@ class SumAccumulator implements Accumulator {
     const number = numeric(this.name, value);
     this.count++;
     if (typeof number === 'bigint') {
-      this.integerSum += number;
+      // An INTEGER whose nearest double lies within ±2^31 is that double exactly.
+      const small = Number(number);
+      if (small < SMALL_LIMIT && small > -SMALL_LIMIT) {
+        const sum = this.smallSum + small;
+        if (sum < SMALL_SUM_LIMIT && sum > -SMALL_SUM_LIMIT) this.smallSum = sum;
+        else {
+          this.bigSum += BigInt(sum);
+          this.smallSum = 0;
+        }
+      } else this.bigSum += number;
     } else {
       this.floatSum += number;
       this.sawFloat = true;
     }
   }
+  protected get integerSum(): bigint {
+    return this.smallSum === 0 ? this.bigSum : this.bigSum + BigInt(this.smallSum);
+  }
   result(): Value {
     if (this.sawFloat) return Number(this.integerSum) + this.floatSum;
-    if (!isInt64(this.integerSum)) throw integerOverflow('sum', [this.integerSum]);
-    return this.integerSum;
+    const total = this.integerSum;
+    if (!isInt64(total)) throw integerOverflow('sum', [total]);
+    return total;
   }
 }
 

@@ -8,6 +8,8 @@
 // Relationship uniqueness: within one MATCH no relationship is bound twice; the planner lists
 // the relationship (and relationship-list) slots each expansion must differ from.
 
+import type { NeighbourCursor } from '../../../graph/neighbour-cursor.js';
+import type { GraphReader } from '../../../graph/reader.js';
 import type { Direction, Neighbour } from '../../../graph/types.js';
 import { equals } from '../../runtime/compare.js';
 import { operatorTypeError } from '../../runtime/runtime-errors.js';
@@ -39,6 +41,8 @@ function usedElsewhere(row: Row, id: number, slots: readonly number[], listSlots
 }
 
 export interface ExpandSpec {
+  /** False when nothing reads the relationship slot (build.ts): ExpandOp leaves it unset. VarExpand ignores it. */
+  readonly bindRelationship?: boolean;
   readonly from: number;
   readonly relationship: number;
   readonly to: number;
@@ -54,7 +58,11 @@ export class ExpandOp implements Operator {
   private row: Row | null = null;
   private fromId = -1;
   private targetId = -1;
-  private neighbours: Iterator<Neighbour> | null = null;
+  /** The walker over the current row's relationships, and the graph that lent it (given back when done). */
+  private walker: NeighbourCursor | null = null;
+  private walkerGraph: GraphReader | null = null;
+  private lastTypeId = -1;
+  private lastTypeName = '';
 
   constructor(
     private readonly ctx: ExecContext,
@@ -63,29 +71,51 @@ export class ExpandOp implements Operator {
   ) {}
 
   reset(argument: Row): void {
-    this.neighbours?.return?.();
-    this.neighbours = null;
+    this.release();
     this.row = null;
     this.input.reset(argument);
   }
 
+  private release(): void {
+    if (this.walker !== null) {
+      this.walkerGraph!.releaseNeighbours(this.walker);
+      this.walker = null;
+      this.walkerGraph = null;
+    }
+  }
+
+  private typeName(typeId: number): string {
+    if (typeId !== this.lastTypeId) {
+      this.lastTypeName = this.ctx.graph.relationshipTypeName(typeId);
+      this.lastTypeId = typeId;
+    }
+    return this.lastTypeName;
+  }
+
   next(): Row | null {
     const { ctx, spec } = this;
+    const checkDistinct = spec.distinctFrom.length > 0 || spec.distinctFromLists.length > 0;
     for (;;) {
-      if (this.neighbours !== null) {
-        const step = this.neighbours.next();
-        if (step.done) {
-          this.neighbours = null;
+      const walker = this.walker;
+      if (walker !== null) {
+        if (!walker.next()) {
+          this.release();
           continue;
         }
         ctx.tick();
-        const n = step.value;
+        const other = walker.otherNodeId;
         const row = this.row!;
-        if (spec.direction === 'both' && n.direction === 'in' && n.otherNodeId === this.fromId) continue;
-        if (spec.into && n.otherNodeId !== this.targetId) continue;
-        if ((spec.distinctFrom.length > 0 || spec.distinctFromLists.length > 0) && usedElsewhere(row, n.relationshipId, spec.distinctFrom, spec.distinctFromLists)) continue;
-        row[spec.relationship] = makeRelationship(n, this.fromId);
-        if (!spec.into) row[spec.to] = new NodeRef(n.otherNodeId);
+        if (spec.direction === 'both' && !walker.outgoing && other === this.fromId) continue;
+        if (spec.into && other !== this.targetId) continue;
+        const relationshipId = walker.relationshipId;
+        if (checkDistinct && usedElsewhere(row, relationshipId, spec.distinctFrom, spec.distinctFromLists)) continue;
+        if (spec.bindRelationship !== false) {
+          const type = this.typeName(walker.typeId);
+          row[spec.relationship] = walker.outgoing
+            ? new RelationshipRef(relationshipId, type, this.fromId, other)
+            : new RelationshipRef(relationshipId, type, other, this.fromId);
+        }
+        if (!spec.into) row[spec.to] = new NodeRef(other);
         return row;
       }
       const row = this.input.next();
@@ -99,7 +129,8 @@ export class ExpandOp implements Operator {
       }
       this.row = row;
       this.fromId = from.id;
-      this.neighbours = ctx.graph.expand(from.id, spec.direction, spec.types);
+      this.walkerGraph = ctx.graph;
+      this.walker = ctx.graph.neighbours(from.id, spec.direction, spec.types);
     }
   }
 }
@@ -136,6 +167,7 @@ export class VarExpandOp implements Operator {
     this.stack.length = 0;
     this.path.length = 0;
     this.row = null;
+    this.emitStart = false;
     this.input.reset(argument);
   }
 

@@ -22,10 +22,15 @@ export class ArgumentOp implements Operator {
   }
 }
 
-/** For each input row, each id from `source(row)`, written to `slot` as a NodeRef. */
+/**
+ * For each input row, each id from `source(row)`, written to `slot` as a NodeRef. A source
+ * that finds at most one node may set `single` (−1: none) and return null instead of an
+ * iterable: a unique index seek then allocates no array or iterator.
+ */
 abstract class NodeSourceOp implements Operator {
   private row: Row | null = null;
   private ids: Iterator<number> | null = null;
+  protected single = -1;
 
   constructor(
     protected readonly ctx: ExecContext,
@@ -33,11 +38,12 @@ abstract class NodeSourceOp implements Operator {
     private readonly slot: number,
   ) {}
 
-  protected abstract source(row: Row): Iterable<number>;
+  protected abstract source(row: Row): Iterable<number> | null;
 
   reset(argument: Row): void {
     this.ids?.return?.();
     this.ids = null;
+    this.single = -1;
     this.row = null;
     this.input.reset(argument);
   }
@@ -45,6 +51,13 @@ abstract class NodeSourceOp implements Operator {
   next(): Row | null {
     const ctx = this.ctx;
     for (;;) {
+      if (this.single >= 0) {
+        ctx.tick();
+        const row = this.row!;
+        row[this.slot] = new NodeRef(this.single);
+        this.single = -1;
+        return row;
+      }
       if (this.ids !== null) {
         const step = this.ids.next();
         if (!step.done) {
@@ -58,7 +71,9 @@ abstract class NodeSourceOp implements Operator {
       const row = this.input.next();
       if (row === null) return null;
       this.row = row;
-      this.ids = this.source(row)[Symbol.iterator]();
+      this.single = -1;
+      const source = this.source(row);
+      if (source !== null) this.ids = source[Symbol.iterator]();
     }
   }
 }
@@ -129,13 +144,17 @@ export class NodeIndexSeekOp extends NodeSourceOp {
     super(ctx, input, slot);
   }
 
-  protected source(row: Row): Iterable<number> {
+  protected source(row: Row): Iterable<number> | null {
     const { ctx, label, key, seek } = this;
     const graph = ctx.graph;
     switch (seek.kind) {
       case 'equal': {
         const value = asPropertyValue(seek.value(row, ctx));
-        return value === undefined ? NONE : graph.nodeIdsByProperty(label, key, value);
+        if (value === undefined) return NONE;
+        const one = graph.nodeIdByUniqueProperty(label, key, value);
+        if (one === -2) return graph.nodeIdsByProperty(label, key, value);
+        this.single = one;
+        return null;
       }
       case 'in': {
         const list = seek.list(row, ctx);
