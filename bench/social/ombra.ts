@@ -162,7 +162,7 @@ export class OmbraEngine implements SocialEngine {
     };
   }
 
-  /** Checkpoint the WAL into the database file, as auto-checkpointing would after a load. */
+  /** After the load: copy the WAL into the database file and truncate it, so every engine's reads start from its file. */
   async checkpoint(): Promise<void> {
     await this.db.checkpoint('truncate');
   }
