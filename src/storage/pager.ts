@@ -651,15 +651,24 @@ export class Pager implements PagerCore {
   }
 
   /**
-   * Auto-checkpoint once the log passes walSizeBytesMax. After a synchronous commit it runs
-   * inline, as SQLite's does: a writer committing in a tight loop never yields to the event
-   * loop, so a scheduled checkpoint would not run until the 4x hard limit stopped it. After
-   * a group commit it is scheduled. Failures are reported, never thrown: the commit is done.
+   * Auto-checkpoint once the log passes walSizeBytesMax, one at a time. After a synchronous
+   * commit it runs inline, as SQLite's does: a writer committing in a tight loop never yields
+   * to the event loop, so a scheduled checkpoint would not run until the 4x hard limit
+   * stopped it. After a group commit it is scheduled (autoCheckpointAsync), and only when it
+   * can copy something a reader does not pin: not once per commit group. Failures are
+   * reported, never thrown: the commit is done.
    */
   private afterCommit(mode: 'sync' | 'async'): void {
     if (!this.autoCheckpoint || this.wal.logBytes <= this.walSizeBytesMax) return;
-    if (mode === 'sync' && !this.copying && this.checkpointRunning === null) {
+    if (this.copying || this.checkpointRunning !== null) return;
+    // Nothing the readers let go of is left to copy: the next commit restarts the log (R3),
+    // or an old reader still pins the rest.
+    const committed = this.wal.committedSequence;
+    const oldestReader = this.oldestReaderSnapshot();
+    if (Math.min(oldestReader, committed) <= this.backfilled) return;
+    if (mode === 'sync') {
       try {
+        if (this.wal.durableSequence < committed) this.syncInFlightFrames();
         this.checkpointInline();
       } catch (error) {
         this.hooks.onBackgroundError?.(error);
@@ -667,12 +676,56 @@ export class Pager implements PagerCore {
       return;
     }
     if (this.autoCheckpointQueued) return;
+    // A reader pins frames and everything durable it allows is copied already.
+    if (oldestReader < committed && this.checkpointTarget() <= this.backfilled) return;
     this.autoCheckpointQueued = true;
     setImmediate(() => {
       this.autoCheckpointQueued = false;
-      if (this.closed) return;
-      this.checkpoint('passive').catch((error: unknown) => this.hooks.onBackgroundError?.(error));
+      if (this.closed || this.checkpointRunning !== null) return;
+      void this.autoCheckpointAsync();
     });
+  }
+
+  /**
+   * The group-commit auto-checkpoint. Under steady group commit the next group is usually in
+   * flight (written, not yet durable), and only durable frames may be copied (K1), so a
+   * passive checkpoint alone never reaches the newest commit and the log never restarts (R3).
+   * So: a passive checkpoint copies what is durable, yielding between batches; then, when no
+   * reader pins older frames, the frames written meanwhile are synced (their waiters released
+   * by that sync, W2) and the few pages they changed copied inline. The next commit restarts
+   * the log. No frame is ever dropped: the restart still needs every frame backfilled (R3).
+   */
+  private async autoCheckpointAsync(): Promise<void> {
+    try {
+      await this.checkpoint('passive');
+      if (this.closed || this.broken !== null || this.copying || this.checkpointRunning !== null) return;
+      const committed = this.wal.committedSequence;
+      if (this.backfilled >= committed || this.oldestReaderSnapshot() < committed) return;
+      if (this.wal.durableSequence < committed) this.syncInFlightFrames();
+      this.checkpointInline();
+    } catch (error) {
+      this.hooks.onBackgroundError?.(error);
+    }
+  }
+
+  /** Snapshot of the oldest open reader, or Infinity. */
+  private oldestReaderSnapshot(): number {
+    let oldest = Infinity;
+    for (const reader of this.readers) if (reader.snapshotSequence < oldest) oldest = reader.snapshotSequence;
+    return oldest;
+  }
+
+  /**
+   * Make every written frame durable now, for a checkpoint (K1). The waiters of those frames
+   * are released by the same sync (W2). A failure rewinds like any failed sync (R4).
+   */
+  private syncInFlightFrames(): void {
+    try {
+      this.wal.syncNow();
+    } catch (error) {
+      this.rewindAfterFailedSync(error);
+      throw error;
+    }
   }
 
   /** A passive checkpoint without yielding; the next commit restarts the log (R3). */
@@ -722,7 +775,7 @@ export class Pager implements PagerCore {
     }
     this.cache.clear();
     try {
-      this.wal.rewindTo(this.wal.durableSequence);
+      this.wal.rewindTo(this.wal.durableSequence, error);
     } catch (rewindError) {
       this.broken = rewindError;
     }

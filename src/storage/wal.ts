@@ -30,6 +30,9 @@
 //       at the end of the committed prefix and the cut is synced (cutDiscardedTail): a
 //       discarded transaction can never chain onto the log again.
 //  (W5) The header of a new generation is synced before its first frame is written.
+//  (W6) A sync waiter is released only by a sync that covered its frames: rewindTo rejects the
+//       waiters of the frames it discards (their sequences are reused), and a sync that was in
+//       flight across a rewind releases no one.
 
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
@@ -422,10 +425,13 @@ export class WriteAheadLog {
 
   private startQueued = false;
   private closed = false;
+  /** Bumped by every rewindTo that discarded frames (startSync). */
+  private rewinds = 0;
 
   private startSync(): void {
     if (this.syncInFlight !== null || this.waiters.length === 0) return;
     const target = this.committed;
+    const rewinds = this.rewinds;
     const started = performance.now();
     const run = async (): Promise<void> => {
       failpoint('wal.beforeCommitSync');
@@ -437,7 +443,9 @@ export class WriteAheadLog {
         this.counters.syncs++;
         this.onSync?.(performance.now() - started);
         this.syncInFlight = null;
-        this.markDurable(target);
+        // A rewind meanwhile (a synchronous sync failed) may have reused the sequences up to
+        // `target` for frames this sync never covered: claim nothing (W2, W6).
+        if (rewinds === this.rewinds) this.markDurable(target);
         if (this.waiters.length > 0) this.scheduleSync();
       },
       (error: unknown) => {
@@ -467,9 +475,18 @@ export class WriteAheadLog {
   /**
    * Forget committed frames after `sequence` (a sync failed, so their durability is
    * unknown). The next transaction overwrites them; invariant W3 keeps them from chaining.
+   * Waiters for forgotten frames are rejected: their sequences will be reused by new frames,
+   * and a later sync must not acknowledge a transaction that is gone.
    */
-  rewindTo(sequence: number): void {
+  rewindTo(sequence: number, cause?: unknown): void {
     if (sequence >= this.committed) return;
+    this.rewinds++;
+    if (this.waiters.length > 0) {
+      const lost = this.waiters.filter((w) => w.sequence > sequence);
+      this.waiters = this.waiters.filter((w) => w.sequence <= sequence);
+      const error = cause ?? new StorageError('IO', `the WAL ${this.path} was rewound to its last durable commit`, { file: this.path, operation: 'sync' });
+      for (const waiter of lost) waiter.reject(error);
+    }
     const keepSlots = Math.max(0, sequence - this.sequenceBase);
     for (const [pageId, versions] of this.index) {
       let n = versions.length;

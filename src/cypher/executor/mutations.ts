@@ -7,7 +7,9 @@
 //       recorded key compares before with after: a new or changed value counts +properties,
 //       a removed or changed value -properties.
 //  (M2) An entity created by the statement counts +1 and, at the end, one +property per
-//       property it has; created and then deleted, it counts nothing at all.
+//       property it has; created and then deleted, it counts nothing at all. The count is
+//       taken at creation (the non-null values given, which is what the writer stores) and
+//       only read back from the graph for a created entity whose properties changed after.
 //  (M3) Deleting an entity that existed before counts -1 and one -property per property it
 //       had before the statement; its labels and properties at deletion are kept for results.
 //  (M4) The first time a label is touched (created node, added, removed, deleted node) its
@@ -23,9 +25,13 @@ import type { DeletedSnapshots } from './entity-access.js';
 
 type Originals = Map<number, Map<string, PropertyValue | undefined>>;
 
+/** Created entity id → its property count at creation, or CHANGED (count it at the end, M2). */
+type Created = Map<number, number>;
+const CHANGED = -1;
+
 export class Mutations implements DeletedSnapshots {
-  private readonly createdNodes = new Set<number>();
-  private readonly createdRelationships = new Set<number>();
+  private readonly createdNodes: Created = new Map();
+  private readonly createdRelationships: Created = new Map();
   private nodesDeleted = 0;
   private relationshipsDeleted = 0;
   private propertiesRemovedByDeletion = 0;
@@ -44,7 +50,7 @@ export class Mutations implements DeletedSnapshots {
   createNode(labels: readonly string[], properties: PropertyMap): number {
     for (const label of labels) this.touchLabel(label);
     const id = this.graph.createNode(labels, properties);
-    this.createdNodes.add(id);
+    this.createdNodes.set(id, storedCount(properties));
     this.writes++;
     return id;
   }
@@ -102,7 +108,7 @@ export class Mutations implements DeletedSnapshots {
 
   createRelationship(start: number, type: string, end: number, properties: PropertyMap): number {
     const id = this.graph.createRelationship(start, type, end, properties);
-    this.createdRelationships.add(id);
+    this.createdRelationships.set(id, storedCount(properties));
     this.writes++;
     return id;
   }
@@ -141,12 +147,18 @@ export class Mutations implements DeletedSnapshots {
   // ── bookkeeping ──────────────────────────────────────────────────────────
 
   private rememberNode(id: number, keys: readonly string[]): void {
-    if (this.createdNodes.has(id)) return;
+    if (this.createdNodes.has(id)) {
+      this.createdNodes.set(id, CHANGED);
+      return;
+    }
     remember(this.nodeOriginals, id, keys, () => this.graph.nodeProperties(id));
   }
 
   private rememberRelationship(id: number, keys: readonly string[]): void {
-    if (this.createdRelationships.has(id)) return;
+    if (this.createdRelationships.has(id)) {
+      this.createdRelationships.set(id, CHANGED);
+      return;
+    }
     remember(this.relationshipOriginals, id, keys, () => this.graph.relationshipProperties(id));
   }
 
@@ -154,7 +166,10 @@ export class Mutations implements DeletedSnapshots {
     if (!this.labelsBefore.has(label)) this.labelsBefore.set(label, this.graph.labelNodeCount(label));
   }
 
-  /** The statement's side effects so far (M1-M4). Cost: reads every touched entity once. */
+  /**
+   * The statement's side effects so far (M1-M4). Cost: reads once every entity that existed
+   * before and was changed, and every created entity changed after its creation.
+   */
   stats(): QueryStats {
     const stats = emptyStats();
     const graph = this.graph;
@@ -163,8 +178,8 @@ export class Mutations implements DeletedSnapshots {
     stats.nodesDeleted = this.nodesDeleted;
     stats.relationshipsDeleted = this.relationshipsDeleted;
     stats.propertiesRemoved = this.propertiesRemovedByDeletion;
-    for (const id of this.createdNodes) stats.propertiesSet += Object.keys(graph.nodeProperties(id)).length;
-    for (const id of this.createdRelationships) stats.propertiesSet += Object.keys(graph.relationshipProperties(id)).length;
+    for (const [id, count] of this.createdNodes) stats.propertiesSet += count !== CHANGED ? count : Object.keys(graph.nodeProperties(id)).length;
+    for (const [id, count] of this.createdRelationships) stats.propertiesSet += count !== CHANGED ? count : Object.keys(graph.relationshipProperties(id)).length;
     const diff = (originals: Originals, current: (id: number) => PropertyMap): void => {
       for (const [id, keys] of originals) {
         const now = current(id);
@@ -186,6 +201,16 @@ export class Mutations implements DeletedSnapshots {
     }
     return stats;
   }
+}
+
+/** Properties the writer stores for a new entity's map: its keys with a non-null value (writer.ts validateMap). */
+function storedCount(properties: PropertyMap): number {
+  let count = 0;
+  for (const key of Object.keys(properties)) {
+    const value = properties[key];
+    if (value !== null && value !== undefined) count++;
+  }
+  return count;
 }
 
 function remember(originals: Originals, id: number, keys: readonly string[], load: () => PropertyMap): void {
