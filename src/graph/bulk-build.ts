@@ -192,7 +192,7 @@ export class GraphBulkBuilder {
   }
 
   private idKey(id: number): number {
-    return putOrdered(this.keyBuf, 0, id);
+    return putOrderedVarint(this.keyBuf, 0, id);
   }
 
   /**
@@ -455,14 +455,14 @@ function emitAdjacency(sink: TreeSink, groups: AdjacencyGroups, g: number, count
   let written = 0;
   for (; g < count && written < TICK_EVERY; g++) {
     const node = nodes[g]!;
-    const at = putOrdered(key, 0, node);
+    const at = putOrderedVarint(key, 0, node);
     const end = offsets[g + 1]!;
     let lastType = -1;
     for (let i = offsets[g]!; i < end; i++) {
       const t = types[i]!;
-      let p = putOrdered(key, at, t);
-      p = putOrdered(key, p, others[i]!);
-      p = putOrdered(key, p, ids[i]!);
+      let p = putOrderedVarint(key, at, t);
+      p = putOrderedVarint(key, p, others[i]!);
+      p = putOrderedVarint(key, p, ids[i]!);
       sink.add(key, p);
       if (t === lastType) runCounts.data[runCounts.length - 1]!++;
       else {
@@ -475,35 +475,6 @@ function emitAdjacency(sink: TreeSink, groups: AdjacencyGroups, g: number, count
     written += end - offsets[g]!;
   }
   return g;
-}
-
-/** putOrderedVarint with the one- to four-byte cases inline (ids below 2^24: the hot loops'). */
-export function putOrdered(buf: Uint8Array, at: number, value: number): number {
-  if (value <= 240) {
-    buf[at] = value;
-    return at + 1;
-  }
-  if (value <= 2287) {
-    const v = value - 240;
-    buf[at] = 241 + (v >>> 8);
-    buf[at + 1] = v & 0xff;
-    return at + 2;
-  }
-  if (value <= 67823) {
-    const v = value - 2288;
-    buf[at] = 249;
-    buf[at + 1] = v >>> 8;
-    buf[at + 2] = v & 0xff;
-    return at + 3;
-  }
-  if (value < 0x1000000) {
-    buf[at] = 250;
-    buf[at + 1] = value >>> 16;
-    buf[at + 2] = (value >>> 8) & 0xff;
-    buf[at + 3] = value & 0xff;
-    return at + 4;
-  }
-  return putOrderedVarint(buf, at, value);
 }
 
 function readLeb(value: Uint8Array): number {

@@ -64,7 +64,15 @@ export function putOrderedVarint(buf: Uint8Array, at: number, value: number): nu
     buf[at + 2] = v & 0xff;
     return at + 3;
   }
-  const n = orderedVarintLength(value) - 1; // bytes after the header: 3..7
+  if (value < 0x1000000) {
+    // Inline, like the cases above: ids below 2^24 are the bulk builders' hot loops.
+    buf[at] = 250;
+    buf[at + 1] = value >>> 16;
+    buf[at + 2] = (value >>> 8) & 0xff;
+    buf[at + 3] = value & 0xff;
+    return at + 4;
+  }
+  const n = orderedVarintLength(value) - 1; // bytes after the header: 4..7
   buf[at] = 247 + n;
   let rest = value;
   for (let i = n; i >= 1; i--) {

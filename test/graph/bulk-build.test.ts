@@ -1,13 +1,10 @@
 // The bulk path's helpers (src/graph/bulk-sort.ts, bulk-build.ts): adjacency grouping against a
 // plain sort of the key tuples (dense and sparse node ids, several types, hub nodes, gaps in the
-// relationship ids), the inline ordered varint against encoding.ts at every length boundary,
-// and a bulk build through a small page budget (BulkFileStore eviction and read-back) that
-// passes full verify.
+// relationship ids), and a bulk build through a small page budget (BulkFileStore eviction and
+// read-back) that passes full verify.
 import { writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { putOrdered } from '../../src/graph/bulk-build.js';
 import { groupAdjacency, RelationshipColumns } from '../../src/graph/bulk-sort.js';
-import { putOrderedVarint } from '../../src/graph/encoding.js';
 import { importNewDatabase } from '../../src/ops/import.js';
 import { mulberry32, testSeed } from '../support/rng.js';
 import { cleanupDirs, dumpGraph, openDb, withSeedAsync, workDir } from '../ops/graph-fixture.js';
@@ -45,19 +42,6 @@ describe('groupAdjacency', () => {
         }
       }
     });
-  });
-});
-
-describe('putOrdered', () => {
-  it('writes what putOrderedVarint writes, at every length boundary', () => {
-    const values = [0, 1, 240, 241, 2287, 2288, 67823, 67824, 2 ** 24 - 1, 2 ** 24, 2 ** 32 - 1, 2 ** 32, 2 ** 53 - 1];
-    for (const v of values) {
-      const a = new Uint8Array(12);
-      const b = new Uint8Array(12);
-      const endA = putOrdered(a, 2, v);
-      const endB = putOrderedVarint(b, 2, v);
-      expect([endA, [...a]]).toEqual([endB, [...b]]);
-    }
   });
 });
 
