@@ -12,6 +12,7 @@ import { GraphShared } from '../src/graph/shared.js';
 import { GraphWriter } from '../src/graph/writer.js';
 import { RealFileSystem } from '../src/storage/fs-real.js';
 import { Pager } from '../src/storage/pager.js';
+import { socialWorkload } from './social/workload.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -23,22 +24,11 @@ const DEGREE = arg('degree', 10);
 const CACHE_PAGES = arg('cache', 5000);
 const BATCH = 10_000;
 
-/** mulberry32, the generator BENCHMARKS.md fixes (seed 42). */
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const r = rng(42);
-const persons = Array.from({ length: N }, (_, i) => ({ id: i, name: 'p' + i, age: 18 + Math.floor(r() * 60) }));
-const edges: [number, number][] = [];
-for (let i = 0; i < N * DEGREE; i++) edges.push([Math.floor(r() * N), Math.floor(Math.pow(r(), 2) * N)]);
-const lookups = Array.from({ length: 20_000 }, () => Math.floor(r() * N));
+// The graph every engine of bench/social gets (mulberry32, seed 42, BENCHMARKS.md's draw order).
+const workload = socialWorkload({ persons: N, degree: DEGREE, lookups: 20_000 });
+let { persons, edges } = workload;
+const { lookups } = workload;
+const relationships = edges.length;
 
 const dir = mkdtempSync(join(tmpdir(), 'ombra-graph-micro-'));
 const path = join(dir, 'g.ombra');
@@ -102,8 +92,8 @@ const edgeTime = time(() => {
 });
 report('load_edges_per_s', edges.length, edgeTime);
 // The inputs are done with: drop them so the collector does not keep walking them during reads.
-edges.length = 0;
-persons.length = 0;
+edges = [];
+persons = [];
 
 // ── reads (one snapshot for the batch, like a prepared statement in a read transaction) ─
 const txn = pager.beginRead();
@@ -183,6 +173,6 @@ for (const [name, { count, t }] of best) report(name, count, t);
 txn.end();
 const stats = pager.stats();
 console.log(`pages ${stats.pageCount}, file ${(stats.fileSizeBytes / 1e6).toFixed(1)} MB, wal ${(stats.walFileBytes / 1e6).toFixed(1)} MB, cache hits ${stats.cache.hits} misses ${stats.cache.misses}`);
-console.log(JSON.stringify({ engine: 'ombra-graph-store', persons: N, relationships: edges.length, ...results }));
+console.log(JSON.stringify({ engine: 'ombra-graph-store', persons: N, relationships, ...results }));
 await pager.close();
 rmSync(dir, { recursive: true, force: true });

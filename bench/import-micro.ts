@@ -20,6 +20,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { importNewDatabase, type ImportReport } from '../src/ops/import.js';
+import { knowsImportCsv, personsImportCsv, socialWorkload } from './social/workload.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,28 +31,14 @@ const N = arg('persons', 50_000);
 const DEGREE = arg('degree', 10);
 const RUNS = arg('runs', 3);
 
-/** mulberry32, the generator BENCHMARKS.md fixes (seed 42); same draw order as bench/graph-micro.ts. */
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'ombra-import-micro-'));
 const personsCsv = join(dir, 'persons.csv');
 const knowsCsv = join(dir, 'knows.csv');
 {
-  const r = rng(42);
-  const lines: string[] = ['id:ID,name,age:int'];
-  for (let i = 0; i < N; i++) lines.push(`${i},p${i},${18 + Math.floor(r() * 60)}`);
-  writeFileSync(personsCsv, lines.join('\n') + '\n');
-  const edges: string[] = [':START_ID,:END_ID'];
-  for (let i = 0; i < N * DEGREE; i++) edges.push(`${Math.floor(r() * N)},${Math.floor(Math.pow(r(), 2) * N)}`);
-  writeFileSync(knowsCsv, edges.join('\n') + '\n');
+  // The graph every engine of bench/social gets, in the CSV files `ombra import` reads.
+  const workload = socialWorkload({ persons: N, degree: DEGREE, lookups: 0 });
+  writeFileSync(personsCsv, personsImportCsv(workload));
+  writeFileSync(knowsCsv, knowsImportCsv(workload));
 }
 
 let run = 0;

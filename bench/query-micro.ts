@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { Database } from '../src/database.js';
 import { GraphReader } from '../src/graph/reader.js';
 import { GraphWriter } from '../src/graph/writer.js';
+import { socialWorkload } from './social/workload.js';
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,22 +31,8 @@ const CACHE_PAGES = arg('cache', 20_000);
 const ROUNDS = arg('rounds', 3);
 const BATCH = 10_000;
 
-/** mulberry32, the generator BENCHMARKS.md fixes (seed 42). */
-function rng(seed: number): () => number {
-  return () => {
-    seed |= 0;
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const r = rng(42);
-const persons = Array.from({ length: N }, (_, i) => ({ id: i, name: 'p' + i, age: 18 + Math.floor(r() * 60) }));
-const edges: [number, number][] = [];
-for (let i = 0; i < N * DEGREE; i++) edges.push([Math.floor(r() * N), Math.floor(Math.pow(r(), 2) * N)]);
-const lookups = Array.from({ length: 20_000 }, () => Math.floor(r() * N));
+// The graph every engine of bench/social gets (mulberry32, seed 42, BENCHMARKS.md's draw order).
+const { persons, edges, lookups } = socialWorkload({ persons: N, degree: DEGREE, lookups: 20_000 });
 
 const dir = mkdtempSync(join(tmpdir(), 'ombra-query-micro-'));
 const db = Database.open(join(dir, 'social.ombra'), { cacheSizePages: CACHE_PAGES, logDestination: 'none' });
