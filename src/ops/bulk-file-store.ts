@@ -1,18 +1,19 @@
 // The page store a new database file is built in (new-database.ts: import into a new database,
-// repair, salvage). Like compaction's store (compact-store.ts) it writes pages straight to a
-// private file — no WAL, no lock, nobody reads the file until it is complete, synced and
-// renamed — but it is shaped for bulk builds, where pages are allocated in ascending order,
-// filled once and rarely touched again:
+// repair, salvage; compact.ts: the compacted copy). It writes pages straight to a private file
+// — no WAL, no lock, nobody reads the file until it is complete, synced and renamed or swapped
+// in — and is shaped for bulk builds, where pages are allocated in ascending order, filled
+// once and rarely touched again:
 //   - new pages are carved from slabs of SLAB_PAGES pages (one ArrayBuffer each), not one
 //     allocation per page, which keeps the allocator and the garbage collector out of the way;
 //   - pages are written out in ascending id order, a run of consecutive pages that lie next to
 //     each other in one slab as one write (a slab is one 512 KiB write at 8 KiB pages);
 //   - the pages held in memory are indexed by page id in an array.
 // Eviction writes every dirty page and drops every held page (a bulk build does not come back
-// to its pages; the few that are — catalog, counts — are read back from the file and checked).
+// to its pages; the few it does — the path of the next ascending insert, catalog, counts — are
+// read back from the file and checked).
 // It happens only when the builder calls evictIfOver() between operations, never inside one: a
 // B+tree operation may hold a page buffer across allocate() calls, and that buffer must stay
-// the page's only image (the same contract as compact-store.ts).
+// the page's only image.
 //
 // Invariants:
 //  (BF1) Every page this store ever handed out is, at finish(), either written to the file

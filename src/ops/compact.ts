@@ -4,7 +4,7 @@
 //   1. Analyse fragmentation (fragmentation.ts) under a read snapshot.
 //   2. Build `<db>.compact` from a read snapshot at LSN L: copy every tree of every root slot
 //      entry by entry, in key order, into new trees (sequential inserts fill pages well),
-//      through CompactionFileStore; the meta page keeps the database id, creation time,
+//      through a BulkFileStore (bulk-file-store.ts, as new databases are built); the meta page keeps the database id, creation time,
 //      flags and counters; every page is sealed with LSN L+1 — the compaction is a
 //      transaction of its own, so incremental backups after it copy every page and the
 //      WAL archive records it as an image. ══ fsync the file.
@@ -38,7 +38,7 @@ import { failpoint } from '../storage/failpoint.js';
 import * as meta from '../storage/meta.js';
 import { Pager, type WriteTransaction } from '../storage/pager.js';
 import type { FileHandle } from '../storage/types.js';
-import { CompactionFileStore } from './compact-store.js';
+import { BulkFileStore } from './bulk-file-store.js';
 import { isProcessDeath, unlinkIfExists } from './files.js';
 import { analyzeFragmentation, type FragmentationReport } from './fragmentation.js';
 import type { JobContext } from './job.js';
@@ -239,7 +239,7 @@ async function buildCompactedFile(
   let file: FileHandle | null = db.fs.open(tempPath, { create: true });
   try {
     file.truncate(0);
-    const store = new CompactionFileStore(file, txn.meta, lsn, db.pager.pageCodec, options.residentPagesMax);
+    const store = new BulkFileStore(file, txn.meta, lsn, db.pager.pageCodec, options.residentPagesMax ?? 4096);
     const trees: { name: string; entries: number }[] = [];
     let entries = 0;
     ctx.progress({ phase: 'copying trees', done: 0, total: totalEntries });

@@ -20,7 +20,7 @@
 //        INVALID_ARGUMENT, changing nothing); finish() then yields a tree that passes check().
 //  (BL2) The loader never holds a page buffer between calls: a leaf is assembled in private
 //        scratch and copied into its page when it is complete. So a store that writes pages out
-//        between operations (ops/compact-store.ts evictIfOver) may do so between any two calls.
+//        between operations (ops/bulk-file-store.ts evictIfOver) may do so between any two calls.
 //
 // Cost: one page allocation and one page-sized copy per leaf; internal levels add about
 // 1/100 of that. The caller's keys are copied; nothing is retained.
