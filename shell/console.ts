@@ -169,23 +169,28 @@ async function runDashboardConsole(launch: ConsoleLaunch): Promise<number> {
 }
 
 /**
- * Load the dashboard. ink decides once, when it loads, whether it runs in CI (is-in-ci: CI or
- * CONTINUOUS_INTEGRATION set) and then draws only the last frame, at exit: a console on a
- * real terminal would look hung. Both ends are terminals here, so ink loads with those two
- * variables hidden; they are back as soon as ink has loaded.
+ * Load the dashboard with the environment ink and React read once, when they load:
+ * - ink decides whether it runs in CI (is-in-ci: CI or CONTINUOUS_INTEGRATION set) and then
+ *   draws only the last frame, at exit: a console on a real terminal would look hung. Both
+ *   ends are terminals here, so those two variables are hidden.
+ * - React picks its build by NODE_ENV. The development build records a performance measure
+ *   per render in Node's timeline, which nothing clears, and an owner stack per element: an
+ *   idle dashboard grew ~0.2 MB/s and never gave it back. The console always loads the
+ *   production build, whatever NODE_ENV the operator's shell has.
+ * Each variable is back as it was as soon as the dashboard has loaded.
  */
-async function importDashboard(): Promise<typeof import('../tui/app.js')> {
-  const hidden: [string, string][] = [];
-  for (const name of ['CI', 'CONTINUOUS_INTEGRATION']) {
-    const value = process.env[name];
-    if (value === undefined) continue;
-    hidden.push([name, value]);
-    delete process.env[name];
-  }
+export async function importDashboard(): Promise<typeof import('../tui/app.js')> {
+  const saved = (['CI', 'CONTINUOUS_INTEGRATION', 'NODE_ENV'] as const).map((name) => [name, process.env[name]] as const);
+  delete process.env.CI;
+  delete process.env.CONTINUOUS_INTEGRATION;
+  process.env.NODE_ENV = 'production';
   try {
     return await import('../tui/app.js');
   } finally {
-    for (const [name, value] of hidden) process.env[name] = value;
+    for (const [name, value] of saved) {
+      if (value === undefined) delete process.env[name];
+      else process.env[name] = value;
+    }
   }
 }
 
