@@ -1,10 +1,9 @@
-// What every CLI command shares: opening the database, printing reports, exit codes, the
-// progress bar on stderr. Exit codes (DESIGN.md §7): 0 success; 1 a statement or command
-// failed; 2 verify found problems or health is unhealthy; 3 the database cannot be opened;
-// 64 usage error.
+// What every CLI command shares: printing reports, exit codes, the progress bar on stderr
+// (opening a command's database: open-for-command.ts). Exit codes (DESIGN.md §7): 0 success; 1 a
+// statement or command failed; 2 verify found problems or health is unhealthy; 3 the database
+// cannot be opened; 64 usage error.
 
 import { isOmbraError, OmbraError, toOmbraError, UsageError } from '../src/errors.js';
-import { Database, type OpenOptions } from '../src/database.js';
 import type { JobInfo } from '../src/ops/job-types.js';
 
 export const EXIT = { ok: 0, failed: 1, problems: 2, cannotOpen: 3, usage: 64 } as const;
@@ -19,23 +18,6 @@ export interface CliIo {
 }
 
 export const processIo: CliIo = { stdout: process.stdout, stderr: process.stderr, env: process.env, stdin: process.stdin };
-
-/**
- * Open an existing database for a command (admin commands never create one). Any failure to
- * open exits 3 (DESIGN.md §7); the message names the file and the cause.
- */
-export function openForCommand(path: string, options: OpenOptions = {}): Database {
-  // A one-shot command's stderr carries problems, not open/checkpoint/close lines: log at
-  // warn unless a level was asked for (option or OMBRA_LOG_LEVEL).
-  const logLevel = options.logLevel ?? (process.env.OMBRA_LOG_LEVEL ? undefined : 'warn');
-  try {
-    return Database.open(path, { create: false, ...options, logLevel });
-  } catch (error) {
-    const e = toOmbraError(error);
-    if (e.exitCode === EXIT.cannotOpen) throw e;
-    throw new OmbraError('OPEN_FAILED', `cannot open ${path}: ${e.message}`, { file: path, cause: e.code }, { cause: e });
-  }
-}
 
 /** Print an error the way every command does: `ombra: CODE: message` (+ excerpt). */
 export function printError(io: CliIo, error: unknown): OmbraError {

@@ -4,7 +4,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { EXIT, exitCodeFor, printError, processIo, type CliIo } from './cli-support.js';
-import { COMMANDS } from './commands/index.js';
+import { commandsFor } from './commands/index.js';
 import { OMBRA_VERSION } from './version.js';
 
 /** Run the CLI with `argv` (without node and script); resolves to the exit code. */
@@ -27,7 +27,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
   const setExit = (code: number): void => {
     exitCode = code;
   };
-  for (const register of COMMANDS) register(program, io, setExit);
+  for (const register of await Promise.all(commandsFor(argv).map((entry) => entry.load()))) register(program, io, setExit);
   for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

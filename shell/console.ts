@@ -7,6 +7,9 @@
 //       the line shell (line-shell.ts) over the in-process backend: results on stdout,
 //       messages on stderr, plain text only; graceful shutdown on SIGTERM / SIGINT
 //
+// Only what the dashboard needs loads here: the engine runs in its worker, so the line shell's
+// in-process engine (line-console.ts) is imported when a line shell runs.
+//
 // A database that does not exist is created (unless --read-only); without DB the console
 // runs on an in-memory database. Exit codes (DESIGN.md §7): 0, 1 a unit failed (or the
 // engine worker died), 3 the database cannot be opened, 64 usage.
@@ -14,20 +17,15 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
-import { Database, MEMORY_PATH, type OpenOptions } from '../src/database.js';
+import type { OpenOptions } from '../src/database.js';
 import { OmbraError, toOmbraError, UsageError } from '../src/errors.js';
-import { startMetricsServer, type MetricsServer } from '../src/observe/http.js';
-import { installShutdownHandlers } from '../src/observe/shutdown.js';
+import { MEMORY_PATH } from '../src/memory-path.js';
 import type { DashboardHandle, ExtraKey } from '../tui/app.js';
-import { commandHelp } from './admin/registry.js';
-import { EXIT, exitCodeFor, parseFormat, printError, showProgress, type CliIo } from './cli-support.js';
-import { addConfigOptions, loadCliConfig, openOptionsFrom, type ConfigFlags } from './config-options.js';
-import { LocalBackend } from './local-backend.js';
-import { runLineShell, type ScriptInput } from './line-shell.js';
-import type { OutStream } from './line-output.js';
-import type { OutputFormat } from './protocol.js';
-import type { AttachWorkerExtension, WorkerExtension } from './worker-extension.js';
+import { EXIT, exitCodeFor, parseFormat, printError, type CliIo } from './cli-support.js';
+import { addConfigOptions, loadCliConfig, type ConfigFlags } from './config-options.js';
+import type { ScriptInput } from './line-shell.js';
 import { WorkerBackend } from './worker-backend.js';
 
 export interface ConsoleFlags extends ConfigFlags {
@@ -84,17 +82,6 @@ export function consoleSettings(flags: ConsoleFlags, io: CliIo): { open: OpenOpt
   return { open, logDefaulted: loaded.sources.logLevel.kind === 'default', metricsPort };
 }
 
-/** Open the console's database; any failure is exit 3 (it names the file and the cause). */
-export function openConsoleDatabase(path: string, options: OpenOptions): Database {
-  try {
-    return Database.open(path, options);
-  } catch (error) {
-    const e = toOmbraError(error);
-    if (e.exitCode === EXIT.cannotOpen) throw e;
-    throw new OmbraError('OPEN_FAILED', `cannot open ${path}: ${e.message}`, { file: path, cause: e.code }, { cause: e });
-  }
-}
-
 /** The history file both REPLs share: OMBRA_HISTORY, else ~/.ombra_history ('' for none). */
 export function historyPath(env: NodeJS.ProcessEnv): string | undefined {
   if (env.OMBRA_HISTORY !== undefined) return env.OMBRA_HISTORY === '' ? undefined : env.OMBRA_HISTORY;
@@ -107,7 +94,9 @@ export async function runConsole(launch: ConsoleLaunch): Promise<number> {
   const stdin = (io.stdin ?? Readable.from([])) as Readable & { isTTY?: boolean };
   const dashboard = launch.mode === 'auto' && Boolean(stdin.isTTY) && Boolean(io.stdout.isTTY);
   if (launch.flags.format !== undefined) parseFormat(launch.flags.format, ['table', 'json', 'csv'] as const);
-  return dashboard ? runDashboardConsole(launch) : runLineConsole(launch, stdin);
+  if (dashboard) return runDashboardConsole(launch);
+  const { runLineConsole } = await import('./line-console.js');
+  return runLineConsole(launch, stdin);
 }
 
 async function runDashboardConsole(launch: ConsoleLaunch): Promise<number> {
@@ -145,7 +134,7 @@ async function runDashboardConsole(launch: ConsoleLaunch): Promise<number> {
   const code = await runDashboard({
     backend,
     historyFile: historyPath(io.env),
-    commands: commandHelp(),
+    commands: backend.commands,
     title: launch.title,
     extraKeys,
     env: io.env,
@@ -178,8 +167,15 @@ async function runDashboardConsole(launch: ConsoleLaunch): Promise<number> {
  *   idle dashboard grew ~0.2 MB/s and never gave it back. The console always loads the
  *   production build, whatever NODE_ENV the operator's shell has.
  * Each variable is back as it was as soon as the dashboard has loaded.
+ *
+ * The process also switches V8 to --optimize-for-size: ink redraws every frame into a fresh
+ * grid of styled cells, and with the default heuristics an idle dashboard's heap grew ~100 MB
+ * before the first full collection (peak RSS 200+ MB). Tuned for size, V8 collects as it goes
+ * (peak ~130 MB at 120×40); queries in the worker measured no slower. A documented V8 flag,
+ * set while the process runs: it changes collection heuristics, not semantics.
  */
 export async function importDashboard(): Promise<typeof import('../tui/app.js')> {
+  setFlagsFromString('--optimize-for-size');
   const saved = (['CI', 'CONTINUOUS_INTEGRATION', 'NODE_ENV'] as const).map((name) => [name, process.env[name]] as const);
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
@@ -192,137 +188,4 @@ export async function importDashboard(): Promise<typeof import('../tui/app.js')>
       else process.env[name] = value;
     }
   }
-}
-
-async function runLineConsole(launch: ConsoleLaunch, stdin: Readable & { isTTY?: boolean }): Promise<number> {
-  const { io, flags } = launch;
-  const settings = consoleSettings(flags, io);
-  const format = (flags.format ?? (io.stdout.isTTY ? 'table' : 'json')) as OutputFormat;
-  const interactive = Boolean(stdin.isTTY) && !launch.line?.scripts?.length;
-  return interactive ? runPromptConsole(launch, stdin, settings, format) : runScriptConsole(launch, stdin, settings, format);
-}
-
-type Settings = ReturnType<typeof consoleSettings>;
-
-/**
- * Scripts, pipes, -c and -f: the engine in-process (no thread hop per row; stdout's
- * backpressure reaches the engine directly). SIGINT / SIGTERM cancel the statement at its
- * next row batch and close the database cleanly (observe/shutdown.ts); a single operator that
- * computes for a long time (one big aggregation) finishes its step first.
- */
-async function runScriptConsole(launch: ConsoleLaunch, stdin: Readable & { isTTY?: boolean }, settings: Settings, format: OutputFormat): Promise<number> {
-  const { io } = launch;
-  const open = settings.open;
-  const path = launch.dbPath ?? MEMORY_PATH;
-  // stderr carries problems, not the open/checkpoint/close lines a long-running process wants.
-  if (settings.logDefaulted) open.logLevel = 'warn';
-  let db: Database;
-  try {
-    db = openConsoleDatabase(path, open);
-  } catch (error) {
-    printError(io, error);
-    return exitCodeFor(error);
-  }
-  const backend = new LocalBackend(db, { format, timing: false, cwd: process.cwd() });
-  const removeHandlers = installShutdownHandlers(db, { onSignal: () => backend.cancel() });
-  let server: MetricsServer | null = null;
-  let extension: WorkerExtension | null = null;
-  try {
-    if (settings.metricsPort !== undefined) {
-      server = await startMetricsServer(db, { port: settings.metricsPort });
-      io.stderr.write(`ombra: metrics on ${server.url}/metrics\n`);
-    }
-    if (launch.extension) {
-      const module = (await import(launch.extension.module)) as { attachWorkerExtension: AttachWorkerExtension };
-      const stopProgress = showProgress(io, (listener) => db.jobs.subscribe(listener));
-      try {
-        extension = await module.attachWorkerExtension({ db, note: (text) => io.stderr.write(`ombra: ${text}\n`) }, launch.extension.lineOptions);
-      } finally {
-        stopProgress();
-      }
-    }
-    return await runLineShell({
-      backend,
-      format,
-      timing: false,
-      stdin,
-      stdout: io.stdout as OutStream,
-      stderr: io.stderr,
-      scripts: launch.line?.scripts ?? [],
-      bail: launch.line?.bail ?? false,
-      interactive: false,
-    });
-  } catch (error) {
-    printError(io, error);
-    return exitCodeFor(error) === EXIT.usage ? EXIT.usage : EXIT.failed;
-  } finally {
-    removeHandlers();
-    await extension?.close().catch(() => undefined);
-    await server?.close().catch(() => undefined);
-    await backend.close().catch((error: unknown) => printError(io, error));
-  }
-}
-
-/**
- * A prompt (stdin is a terminal, stdout is not or `ombra shell`): the engine in a worker, as
- * for the dashboard, so Ctrl-C cancels even a statement stuck inside one long operator — the
- * key reaches this thread, which sets the shared flag the engine checks.
- */
-async function runPromptConsole(launch: ConsoleLaunch, stdin: Readable & { isTTY?: boolean }, settings: Settings, format: OutputFormat): Promise<number> {
-  const { io } = launch;
-  const path = launch.dbPath ?? MEMORY_PATH;
-  let backend: WorkerBackend;
-  try {
-    const { fs: _fs, hooks: _hooks, logDestination: _log, ...open } = settings.open;
-    backend = await WorkerBackend.start({
-      path,
-      open,
-      session: { format, timing: true, cwd: process.cwd(), resultsAsText: false },
-      ...(settings.metricsPort !== undefined ? { metricsPort: settings.metricsPort } : {}),
-      ...(launch.extension ? { extension: { module: launch.extension.module, options: launch.extension.lineOptions } } : {}),
-    });
-  } catch (error) {
-    printError(io, error);
-    return exitCodeFor(error);
-  }
-  const stop = new AbortController();
-  let crash: OmbraError | null = null;
-  backend.onCrash((error) => {
-    crash = error;
-    stop.abort();
-  });
-  backend.onNote((text) => io.stderr.write(`ombra: ${text}\n`));
-  for (const note of backend.notes) io.stderr.write(`ombra: ${note}\n`);
-  if (path === MEMORY_PATH) io.stderr.write('ombra: in-memory database: nothing is kept after :quit\n');
-  // SIGINT is a key here (raw mode); SIGTERM and SIGHUP end the session cleanly.
-  let signalled: number | null = null;
-  const onSignal = (signal: NodeJS.Signals): void => {
-    signalled = signal === 'SIGHUP' ? 129 : 143;
-    backend.cancel();
-    stop.abort();
-  };
-  process.on('SIGTERM', onSignal);
-  process.on('SIGHUP', onSignal);
-  try {
-    await runLineShell({
-      backend,
-      format,
-      timing: true,
-      stdin,
-      stdout: io.stdout as OutStream,
-      stderr: io.stderr,
-      historyFile: historyPath(io.env),
-      interactive: true,
-      stop: stop.signal,
-    });
-  } finally {
-    process.off('SIGTERM', onSignal);
-    process.off('SIGHUP', onSignal);
-    await backend.close().catch((error: unknown) => printError(io, error));
-  }
-  if (crash !== null) {
-    printError(io, crash);
-    return EXIT.failed;
-  }
-  return signalled ?? EXIT.ok;
 }

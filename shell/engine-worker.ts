@@ -11,6 +11,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Database } from '../src/database.js';
 import { toOmbraError } from '../src/errors.js';
 import { startMetricsServer, type MetricsServer } from '../src/observe/http.js';
+import { commandHelp } from './admin/registry.js';
 import { RunCancelFlag } from './cancel-flag.js';
 import { toJson } from './cli-support.js';
 import type { OutputEvent } from './protocol.js';
@@ -154,7 +155,7 @@ async function main(): Promise<void> {
         return;
     }
   });
-  post({ type: 'ready', notes });
+  post({ type: 'ready', notes, commands: commandHelp() });
 }
 
 void main();

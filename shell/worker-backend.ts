@@ -42,6 +42,8 @@ function revive(error: SerializedError): OmbraError {
 export class WorkerBackend implements ConsoleBackend {
   /** Lines the worker reported at start (metrics URL...), and any sent before onNote was called. */
   readonly notes: string[] = [];
+  /** The :command help the worker's session knows (usage, summary), for the help overlay. */
+  readonly commands: { usage: string; summary: string }[] = [];
   private readonly flag = RunCancelFlag.create();
   private nextId = 1;
   private running: PendingRun | null = null;
@@ -75,6 +77,7 @@ export class WorkerBackend implements ConsoleBackend {
         if (message.type === 'ready') {
           started = true;
           backend.notes.push(...message.notes);
+          backend.commands.push(...message.commands);
           resolve(backend);
         } else if (message.type === 'open-failed') {
           started = true;

@@ -51,7 +51,8 @@ export type ToWorker =
   | { type: 'close'; id: number };
 
 export type FromWorker =
-  | { type: 'ready'; notes: string[] }
+  /** `commands`: the :command help (usage, summary), so the front end need not load the admin commands. */
+  | { type: 'ready'; notes: string[]; commands: { usage: string; summary: string }[] }
   | { type: 'open-failed'; error: SerializedError }
   | { type: 'event'; runId: number; event: OutputEvent; ack: boolean }
   | { type: 'done'; runId: number; outcome: RunOutcome }

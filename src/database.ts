@@ -38,9 +38,10 @@ import { backupCodec, DatabaseEncryption, rekeyDatabase, resolveKey, Security, t
 import { QueryEngine } from './cypher/engine.js';
 import type { ProcedureRegistry } from './cypher/binder/procedures.js';
 import { GraphShared } from './graph/shared.js';
+import { MEMORY_PATH } from './memory-path.js';
 import { PreparedStatement, QuerySession, Transaction, type QueryOptions, type QueryResult } from './query/index.js';
 
-export const MEMORY_PATH = ':memory:';
+export { MEMORY_PATH };
 
 export interface OpenOptions extends Partial<OmbraConfig> {
   /** The file system to use (tests pass a SimulatedFileSystem). Default: the real one. */

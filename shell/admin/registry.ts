@@ -1,6 +1,7 @@
 // Every :command of the console (DESIGN.md §7 plus live tuning, maintenance mode and the
 // EXPLAIN/PROFILE shortcuts), one file per family, in the order :help lists them.
 
+import { editDistance } from '../edit-distance.js';
 import { ShellError } from '../shell-error.js';
 import { CONSOLE_COMMANDS } from './console.js';
 import { OBSERVE_COMMANDS } from './observe.js';
@@ -13,6 +14,7 @@ import { TRANSACTION_COMMANDS } from './transaction.js';
 import type { AdminCommand } from './types.js';
 
 export { usageError } from './usage.js';
+export { editDistance };
 
 export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   ...OPS_COMMANDS,
@@ -67,19 +69,4 @@ function suggestion(commands: readonly AdminCommand[], wanted: string): string |
     else if (distance === best.distance) best.names.push(command.name);
   }
   return best.names.length > 0 ? best.names.map((n) => `:${n}`).join(' or ') : null;
-}
-
-/** Levenshtein distance with adjacent transpositions (a typo like :chekcpoint is 1). */
-export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
-  const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
-    for (let j = 1; j < cols; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
 }

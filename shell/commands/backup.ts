@@ -1,6 +1,7 @@
 // ombra backup DB --out DIR [--incremental] [--format text|json] [--config FILE] [--preset NAME] [--set KEY=VALUE]...
 import type { Command } from 'commander';
-import { EXIT, openForCommand, parseFormat, showProgress, toJson, type CliIo } from '../cli-support.js';
+import { EXIT, parseFormat, showProgress, toJson, type CliIo } from '../cli-support.js';
+import { openForCommand } from '../open-for-command.js';
 import { addConfigOptions, loadCliConfig, openOptionsFrom, type ConfigFlags } from '../config-options.js';
 import { formatBytes, formatMs } from './report-format.js';
 

@@ -1,7 +1,8 @@
 // ombra checkpoint DB [--mode passive|full|restart|truncate] [--format text|json]
 import type { Command } from 'commander';
 import type { CheckpointMode } from '../../src/config.js';
-import { EXIT, openForCommand, parseFormat, toJson, type CliIo } from '../cli-support.js';
+import { EXIT, parseFormat, toJson, type CliIo } from '../cli-support.js';
+import { openForCommand } from '../open-for-command.js';
 import { addConfigOptions, loadCliConfig, openOptionsFrom, type ConfigFlags } from '../config-options.js';
 
 const MODES = ['passive', 'full', 'restart', 'truncate'] as const;

@@ -1,7 +1,8 @@
 // ombra compact DB [--analyze] [--format text|json] [--config FILE] [--preset NAME] [--set KEY=VALUE]...
 import type { Command } from 'commander';
 import type { FragmentationReport } from '../../src/ops/fragmentation.js';
-import { EXIT, openForCommand, parseFormat, showProgress, toJson, type CliIo } from '../cli-support.js';
+import { EXIT, parseFormat, showProgress, toJson, type CliIo } from '../cli-support.js';
+import { openForCommand } from '../open-for-command.js';
 import { addConfigOptions, loadCliConfig, openOptionsFrom, type ConfigFlags } from '../config-options.js';
 import { formatBytes, formatMs } from './report-format.js';
 

@@ -3,7 +3,8 @@
 // with --id-type actual to keep every id.
 import type { Command } from 'commander';
 import type { ExportReport } from '../../src/ops/export.js';
-import { EXIT, openForCommand, parseFormat, showProgress, toJson, type CliIo } from '../cli-support.js';
+import { EXIT, parseFormat, showProgress, toJson, type CliIo } from '../cli-support.js';
+import { openForCommand } from '../open-for-command.js';
 import { addConfigOptions, loadCliConfig, openOptionsFrom, type ConfigFlags } from '../config-options.js';
 import { formatBytes, formatMs } from './report-format.js';
 

@@ -5,7 +5,8 @@
 // live process's own view (rates, breaker, errors seen) is served by its /health endpoint.
 import type { Command } from 'commander';
 import type { HealthReport, HealthStatus } from '../../src/observe/snapshot.js';
-import { EXIT, openForCommand, parseFormat, toJson, type CliIo } from '../cli-support.js';
+import { EXIT, parseFormat, toJson, type CliIo } from '../cli-support.js';
+import { openForCommand } from '../open-for-command.js';
 import { addConfigOptions, loadCliConfig, openOptionsFrom, type ConfigFlags } from '../config-options.js';
 
 export const HEALTH_EXIT: Record<HealthStatus, number> = { healthy: EXIT.ok, degraded: EXIT.failed, unhealthy: EXIT.problems };

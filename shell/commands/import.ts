@@ -10,7 +10,8 @@ import { UsageError } from '../../src/errors.js';
 import { JobRegistry } from '../../src/ops/job.js';
 import type { CsvInput, IdType, ImportReport } from '../../src/ops/import.js';
 import { RealFileSystem } from '../../src/storage/fs-real.js';
-import { EXIT, openForCommand, parseFormat, showProgress, toJson, type CliIo } from '../cli-support.js';
+import { EXIT, parseFormat, showProgress, toJson, type CliIo } from '../cli-support.js';
+import { openForCommand } from '../open-for-command.js';
 import { addConfigOptions, loadCliConfig, openOptionsFrom, type ConfigFlags } from '../config-options.js';
 import { formatMs } from './report-format.js';
 

@@ -1,7 +1,8 @@
 // ombra info DB [--format text|json] [--config FILE] [--preset NAME] [--set KEY=VALUE]...: one call that tells a maintenance script whether to
 // checkpoint or compact (DESIGN.md §7). Text: aligned `key: value` lines.
 import type { Command } from 'commander';
-import { EXIT, openForCommand, parseFormat, toJson, type CliIo } from '../cli-support.js';
+import { EXIT, parseFormat, toJson, type CliIo } from '../cli-support.js';
+import { openForCommand } from '../open-for-command.js';
 import { addConfigOptions, loadCliConfig, openOptionsFrom, type ConfigFlags } from '../config-options.js';
 import { keyValueLines } from './report-format.js';
 

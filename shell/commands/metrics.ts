@@ -4,7 +4,8 @@
 // latencies of a running process come from its own /metrics endpoint.
 import type { Command } from 'commander';
 import { exportMetrics, METRICS_FORMATS } from '../../src/observe/exporters.js';
-import { EXIT, openForCommand, parseFormat, type CliIo } from '../cli-support.js';
+import { EXIT, parseFormat, type CliIo } from '../cli-support.js';
+import { openForCommand } from '../open-for-command.js';
 import { addConfigOptions, loadCliConfig, openOptionsFrom, type ConfigFlags } from '../config-options.js';
 
 export function registerMetrics(program: Command, io: CliIo, setExit: (code: number) => void): void {

@@ -6,7 +6,8 @@
 // a plain source with a new key is encrypted for the first time. Needs Admin.
 import type { Command } from 'commander';
 import { UsageError } from '../../src/errors.js';
-import { EXIT, openForCommand, parseFormat, showProgress, toJson, type CliIo } from '../cli-support.js';
+import { EXIT, parseFormat, showProgress, toJson, type CliIo } from '../cli-support.js';
+import { openForCommand } from '../open-for-command.js';
 import { addConfigOptions, loadCliConfig, openOptionsFrom, type ConfigFlags } from '../config-options.js';
 import { formatMs } from './report-format.js';
 

@@ -4,7 +4,8 @@
 // was fixed and what was left out), 1 when it could not be, 3 when DB cannot be opened.
 import type { Command } from 'commander';
 import type { RepairReport } from '../../src/ops/repair.js';
-import { EXIT, openForCommand, parseFormat, showProgress, toJson, type CliIo } from '../cli-support.js';
+import { EXIT, parseFormat, showProgress, toJson, type CliIo } from '../cli-support.js';
+import { openForCommand } from '../open-for-command.js';
 import { addConfigOptions, loadCliConfig, openOptionsFrom, type ConfigFlags } from '../config-options.js';
 import { formatMs } from './report-format.js';
 

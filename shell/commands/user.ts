@@ -10,7 +10,8 @@
 // first administrator (`ombra user add DB alice --role admin`).
 import type { Command } from 'commander';
 import type { Database } from '../../src/database.js';
-import { EXIT, openForCommand, parseFormat, toJson, type CliIo } from '../cli-support.js';
+import { EXIT, parseFormat, toJson, type CliIo } from '../cli-support.js';
+import { openForCommand } from '../open-for-command.js';
 import { addConfigOptions, loadCliConfig, openOptionsFrom, type ConfigFlags } from '../config-options.js';
 import type { UserInfo } from '../../src/security/access.js';
 

@@ -6,7 +6,8 @@ import { UsageError } from '../../src/errors.js';
 import { JobRegistry } from '../../src/ops/job.js';
 import { verifyBackupChain } from '../../src/ops/verify-backup.js';
 import type { VerifyReport } from '../../src/ops/verify-types.js';
-import { EXIT, openForCommand, parseFormat, showProgress, toJson, type CliIo } from '../cli-support.js';
+import { EXIT, parseFormat, showProgress, toJson, type CliIo } from '../cli-support.js';
+import { openForCommand } from '../open-for-command.js';
 import { addConfigOptions, loadCliConfig, openOptionsFrom, type ConfigFlags } from '../config-options.js';
 import { verifyReportText } from './report-format.js';
 

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { OmbraError } from '../../src/errors.js';
+import { commandHelp } from '../../shell/admin/registry.js';
 import type { OutputEvent } from '../../shell/protocol.js';
 import { WorkerBackend, type WorkerBackendOptions } from '../../shell/worker-backend.js';
 import { tempDir } from '../support/cli.js';
@@ -95,6 +96,12 @@ describe.skipIf(!built)('worker backend', () => {
     const snapshot = await backend.metrics();
     expect(snapshot.database.nodes).toBe(2);
     expect(snapshot.transactions.committedTotal).toBeGreaterThan(0);
+  });
+
+  it('hands over the :command help at start, so the UI thread need not load the admin commands', async () => {
+    const backend = await start();
+    expect(backend.commands).toEqual(commandHelp());
+    expect(backend.commands.map((c) => c.usage.split(' ')[0])).toContain(':checkpoint');
   });
 
   it('an open failure rejects with the open error (exit 3 codes)', async () => {
