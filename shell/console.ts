@@ -26,7 +26,7 @@ import type { DashboardHandle, ExtraKey } from '../tui/app.js';
 import { EXIT, exitCodeFor, parseFormat, printError, type CliIo } from './cli-support.js';
 import { addConfigOptions, loadCliConfig, type ConfigFlags } from './config-options.js';
 import type { ScriptInput } from './line-shell.js';
-import { WorkerBackend } from './worker-backend.js';
+import { WorkerBackend, type WorkerBackendOptions } from './worker-backend.js';
 
 export interface ConsoleFlags extends ConfigFlags {
   readOnly?: boolean;
@@ -68,7 +68,13 @@ export interface ConsoleLaunch {
 }
 
 /** The effective open options and port, from the flags (ConfigError: exit 3; UsageError: 64). */
-export function consoleSettings(flags: ConsoleFlags, io: CliIo): { open: OpenOptions; logDefaulted: boolean; metricsPort: number | undefined } {
+export interface ConsoleSettings {
+  open: OpenOptions;
+  logDefaulted: boolean;
+  metricsPort: number | undefined;
+}
+
+export function consoleSettings(flags: ConsoleFlags, io: CliIo): ConsoleSettings {
   const loaded = loadCliConfig(flags, io, flags.readOnly ? { values: { readOnly: true }, labels: { readOnly: '--read-only' } } : {});
   const open: OpenOptions = { ...loaded.config, create: !loaded.config.readOnly };
   if (flags.user !== undefined) open.user = flags.user;
@@ -99,20 +105,25 @@ export async function runConsole(launch: ConsoleLaunch): Promise<number> {
   return runLineConsole(launch, stdin);
 }
 
+/** Start a console's engine worker: its database, the session's settings, the extension with the options for this front end. */
+export function startConsoleWorker(launch: ConsoleLaunch, settings: ConsoleSettings, session: WorkerBackendOptions['session'], extensionOptions: unknown): Promise<WorkerBackend> {
+  const { fs: _fs, hooks: _hooks, logDestination: _log, ...open } = settings.open;
+  return WorkerBackend.start({
+    path: launch.dbPath ?? MEMORY_PATH,
+    open,
+    session,
+    ...(settings.metricsPort !== undefined ? { metricsPort: settings.metricsPort } : {}),
+    ...(launch.extension ? { extension: { module: launch.extension.module, options: extensionOptions } } : {}),
+  });
+}
+
 async function runDashboardConsole(launch: ConsoleLaunch): Promise<number> {
   const { io, flags } = launch;
   const settings = consoleSettings(flags, io);
   const path = launch.dbPath ?? MEMORY_PATH;
   let backend: WorkerBackend;
   try {
-    const { fs: _fs, hooks: _hooks, logDestination: _log, ...open } = settings.open;
-    backend = await WorkerBackend.start({
-      path,
-      open,
-      session: { timing: true, displayRowCap: 1000, cwd: process.cwd() },
-      ...(settings.metricsPort !== undefined ? { metricsPort: settings.metricsPort } : {}),
-      ...(launch.extension ? { extension: { module: launch.extension.module, options: launch.extension.dashboardOptions } } : {}),
-    });
+    backend = await startConsoleWorker(launch, settings, { timing: true, displayRowCap: 1000, cwd: process.cwd() }, launch.extension?.dashboardOptions);
   } catch (error) {
     printError(io, error);
     return exitCodeFor(error);

@@ -8,13 +8,13 @@ import { OmbraError, toOmbraError } from '../src/errors.js';
 import { startMetricsServer, type MetricsServer } from '../src/observe/http.js';
 import { installShutdownHandlers } from '../src/observe/shutdown.js';
 import { EXIT, exitCodeFor, printError, showProgress } from './cli-support.js';
-import { consoleSettings, historyPath, type ConsoleLaunch } from './console.js';
+import { consoleSettings, historyPath, startConsoleWorker, type ConsoleLaunch, type ConsoleSettings } from './console.js';
 import { LocalBackend } from './local-backend.js';
 import { runLineShell } from './line-shell.js';
 import type { OutStream } from './line-output.js';
 import type { OutputFormat } from './protocol.js';
 import type { AttachWorkerExtension, WorkerExtension } from './worker-extension.js';
-import { WorkerBackend } from './worker-backend.js';
+import type { WorkerBackend } from './worker-backend.js';
 
 /** Open the console's database; any failure is exit 3 (it names the file and the cause). */
 export function openConsoleDatabase(path: string, options: OpenOptions): Database {
@@ -35,7 +35,7 @@ export async function runLineConsole(launch: ConsoleLaunch, stdin: Readable & { 
   return interactive ? runPromptConsole(launch, stdin, settings, format) : runScriptConsole(launch, stdin, settings, format);
 }
 
-type Settings = ReturnType<typeof consoleSettings>;
+type Settings = ConsoleSettings;
 
 /**
  * Scripts, pipes, -c and -f: the engine in-process (no thread hop per row; stdout's
@@ -106,14 +106,7 @@ async function runPromptConsole(launch: ConsoleLaunch, stdin: Readable & { isTTY
   const path = launch.dbPath ?? MEMORY_PATH;
   let backend: WorkerBackend;
   try {
-    const { fs: _fs, hooks: _hooks, logDestination: _log, ...open } = settings.open;
-    backend = await WorkerBackend.start({
-      path,
-      open,
-      session: { format, timing: true, cwd: process.cwd(), resultsAsText: false },
-      ...(settings.metricsPort !== undefined ? { metricsPort: settings.metricsPort } : {}),
-      ...(launch.extension ? { extension: { module: launch.extension.module, options: launch.extension.lineOptions } } : {}),
-    });
+    backend = await startConsoleWorker(launch, settings, { format, timing: true, cwd: process.cwd(), resultsAsText: false }, launch.extension?.lineOptions);
   } catch (error) {
     printError(io, error);
     return exitCodeFor(error);
