@@ -11,7 +11,10 @@
 //   query      db.query("CREATE (:Tmp {name: 'x'})"): autocommit, synced before it returns (Q1)
 //   prepared   the same statement through db.prepare(...).run()
 //   reused     db.query CREATE on a second database whose WAL was grown and then restarted
-//              (checkpoint 'restart'): its commits overwrite log space instead of appending
+//              (checkpoint 'restart'): its commits overwrite the previous generation's frames
+//   appending  db.query CREATE on a third database with WAL preallocation off (wal.ts W7):
+//              every commit appends, so its sync also journals the new file size — what
+//              'query' cost before preallocation
 //
 // Samples are taken in slices that alternate between the paths, the order rotating each round,
 // so every path sees the same disk and the same neighbours on a shared machine; a figure is the
@@ -152,6 +155,9 @@ export async function runCommitPath(argv: string[] = [], log: (line: string) => 
   });
   const bareFd = openSync(join(dir, 'bare'), 'w');
   let reusedDb: Database | null = null;
+  const appendingDb = Database.open(join(dir, 'appending.db'), { checkpointIntervalMs: 0, logLevel: 'error' });
+  // The step is a WAL field the pager sets from walSizeBytesMax; 0 turns preallocation off.
+  (appendingDb.pager as unknown as { wal: { preallocationStepBytesMax: number } }).wal.preallocationStepBytesMax = 0;
   try {
     // Room for every commit of the run (rounds × slice statements of ~4 frames, the warm-up).
     const reusedOpen = await openWithReusedWal(join(dir, 'reused.db'), (options.rounds * options.slice + 100) * 5 * 8232);
@@ -198,6 +204,7 @@ export async function runCommitPath(argv: string[] = [], log: (line: string) => 
       { name: 'query', label: 'db.query CREATE', run: () => db.query(CREATE_TMP) },
       { name: 'prepared', label: 'prepared.run() CREATE', run: () => statement.run() },
       { name: 'reused', label: 'db.query CREATE, reused WAL', run: () => reusedOpen.query(CREATE_TMP) },
+      { name: 'appending', label: 'db.query CREATE, appending', run: () => appendingDb.query(CREATE_TMP) },
     ].map((p) => ({ ...p, samples: [], cpuUs: 0, calls: 0 }));
 
     // Warm-up: plan cache, page cache, the tree paths of :Tmp, the JIT.
@@ -306,6 +313,7 @@ export async function runCommitPath(argv: string[] = [], log: (line: string) => 
   } finally {
     closeSync(bareFd);
     await reusedDb?.close();
+    await appendingDb.close();
     await db.close();
     rmSync(dir, { recursive: true, force: true });
   }

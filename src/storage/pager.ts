@@ -56,7 +56,7 @@ import { getPageLsn, pageProblem, resealPage, sealPage, verifyPage } from './pag
 import { PageCache } from './page-cache.js';
 import { ReadTransaction, WriteTransaction, type CommitOutcome, type CommitResult, type PagerCore } from './transaction.js';
 import type { FileHandle, FileSystem, Lsn, PageId } from './types.js';
-import { WriteAheadLog, type CommitRecord, type RecoveryReport } from './wal.js';
+import { PREALLOCATION_STEP_BYTES_MAX, WriteAheadLog, type CommitRecord, type RecoveryReport } from './wal.js';
 
 /** Encryption at rest plugs in here (security layer); page 0 never goes through it. */
 export interface PageCodec {
@@ -196,6 +196,7 @@ export class Pager implements PagerCore {
     this.wal = wal;
     this.recovery = report;
     wal.groupCommit = { intervalMs: config.groupCommitIntervalMs, maxTransactions: config.groupCommitMaxTransactions };
+    wal.preallocationStepBytesMax = preallocationStepFor(config.walSizeBytesMax);
     wal.onSync = (ms) => this.hooks.onSync?.(ms);
     wal.onSyncFailure = (error) => this.rewindAfterFailedSync(error);
     this.backfilled = wal.generationBase;
@@ -396,7 +397,8 @@ export class Pager implements PagerCore {
     } catch (error) {
       txn.markEnded();
       this.endWrite(txn, false);
-      this.reportIo(error);
+      // A sync that failed inside the WAL write rewound the pager and reported it (R4).
+      if (txn.epoch === this.epoch) this.reportIo(error);
       throw error;
     }
     txn.markEnded();
@@ -796,7 +798,10 @@ export class Pager implements PagerCore {
     if (settings.cacheSizePages !== undefined) this.cache.resize(settings.cacheSizePages);
     if (settings.groupCommitIntervalMs !== undefined) this.wal.groupCommit.intervalMs = settings.groupCommitIntervalMs;
     if (settings.groupCommitMaxTransactions !== undefined) this.wal.groupCommit.maxTransactions = settings.groupCommitMaxTransactions;
-    if (settings.walSizeBytesMax !== undefined) this.walSizeBytesMax = settings.walSizeBytesMax;
+    if (settings.walSizeBytesMax !== undefined) {
+      this.walSizeBytesMax = settings.walSizeBytesMax;
+      this.wal.preallocationStepBytesMax = preallocationStepFor(settings.walSizeBytesMax);
+    }
     if (settings.maxTransactionPages !== undefined) this.limits.maxTransactionPages = settings.maxTransactionPages;
     if (settings.transactionTimeoutMs !== undefined) this.limits.transactionTimeoutMs = settings.transactionTimeoutMs;
     if (settings.maxDatabaseSizeBytes !== undefined) this.limits.maxDatabaseSizeBytes = settings.maxDatabaseSizeBytes;
@@ -1113,6 +1118,11 @@ function snapshotExpired(path: string): StorageError {
   return new StorageError('SNAPSHOT_EXPIRED', `the read-only snapshot of ${path} is gone: the writer process checkpointed past it; reopen to read the newest data`, {
     file: path,
   });
+}
+
+/** WAL preallocation step (wal.ts W7): an eighth of the auto-checkpoint size, at most 8 MiB. */
+function preallocationStepFor(walSizeBytesMax: number): number {
+  return Math.min(PREALLOCATION_STEP_BYTES_MAX, Math.floor(walSizeBytesMax / 8));
 }
 
 function commitFailed(error: unknown, walPath: string): OmbraError {

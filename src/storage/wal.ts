@@ -9,8 +9,9 @@
 //
 // COMMIT PROTOCOL (the pager drives it; sync barriers marked ══)
 //   1. writeTransaction(): one positioned write of every frame of the transaction, the last
-//      one carrying the commit marker. Failpoint 'wal.afterFrameWrite'. On an error nothing
-//      is published and the write position stays where it was.
+//      one carrying the commit marker; when they grew the file, a step of zeros past them (W7).
+//      Failpoint 'wal.afterFrameWrite'. On an error nothing is published and the write
+//      position stays where it was.
 //   2. publish(): the frames enter the index; later transactions and new readers see them.
 //   3. ══ syncNow() or requestSync(): fdatasync of the WAL. Failpoints 'wal.beforeCommitSync',
 //      'wal.afterCommitSync'. The transaction is durable — and only now acknowledged — when
@@ -33,6 +34,19 @@
 //  (W6) A sync waiter is released only by a sync that covered its frames: rewindTo rejects the
 //       waiters of the frames it discards (their sequences are reused), and a sync that was in
 //       flight across a rewind releases no one.
+//  (W7) Preallocation: a transaction whose frames grow the file also writes a step of zeros
+//       (whole frames) past them, made durable by its own commit sync, which journals a new
+//       file size anyway; in an empty file the zeros go before the header and its sync (W5).
+//       Later commits overwrite that space, so their fdatasync writes data only, with no size
+//       change to journal (an append's sync costs more than an overwrite's on ext4; SQLite
+//       reuses its WAL and PostgreSQL zero-fills its segments ahead for the same reason). No
+//       extra sync: correctness never depends on the zeros, since a zero frame fails the salt
+//       test (salt-1 is never 0) and so ends the log like any stale frame, whether or not it
+//       reached the disk. The step doubles with the file, from 4 frames up to
+//       preallocationStepBytesMax (pager: walSizeBytesMax / 8, at most 8 MiB); a step whose
+//       write fails (ENOSPC) is cut back and skipped. Recovery reports the zeros as
+//       preallocatedFrames, not invalidFrames, and cuts them with the tail (W4). The pager's
+//       stats keep the log's own bytes (logBytes) apart from the file's size (walFileBytes).
 
 import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
@@ -45,7 +59,7 @@ import {
   WAL_HEADER_BYTES,
   decodeFrameHeader,
   decodeWalHeader,
-  encodeFrame,
+  encodeSealedFrame,
   encodeWalHeader,
   frameBytes,
   frameChecksum,
@@ -60,10 +74,15 @@ export interface RecoveryReport {
   framesApplied: number;
   /** Whole frames after the end of the log that were not replayed (uncommitted or invalid). */
   invalidFrames: number;
+  /**
+   * Zero-filled frames from the first all-zero frame to the end of the file: space the log
+   * had preallocated (W7), not counted in invalidFrames.
+   */
+  preallocatedFrames: number;
   /** Bytes at the very end that do not make a whole frame. */
   tornTailBytes: number;
   /** Why the log ended where it did. */
-  endReason: 'empty' | 'end-of-file' | 'stale-salt' | 'checksum-mismatch' | 'page-mismatch' | 'bad-header' | 'uncommitted-tail';
+  endReason: 'empty' | 'end-of-file' | 'preallocated' | 'stale-salt' | 'checksum-mismatch' | 'page-mismatch' | 'bad-header' | 'uncommitted-tail';
   /** Frame slot where the log ended (the first slot not replayed). */
   endSlot: number;
   /** LSN of the last recovered transaction (0 when none). */
@@ -104,6 +123,14 @@ export interface GroupCommitSettings {
   maxTransactions: number;
 }
 
+/** Frames of the smallest preallocation step (W7). */
+const PREALLOCATION_STEP_FRAMES_MIN = 4;
+/** Largest preallocation step by default (W7); the pager lowers it for small walSizeBytesMax. */
+export const PREALLOCATION_STEP_BYTES_MAX = 8 * 1024 * 1024;
+/** Zeros written per write call while preallocating. */
+const ZERO_CHUNK_BYTES = 1024 * 1024;
+let zeroChunk: Uint8Array | null = null;
+
 interface SyncWaiter {
   sequence: number;
   resolve: () => void;
@@ -125,6 +152,13 @@ export class WriteAheadLog {
   private lastChecksum = 0;
   /** True when the header of the current generation still has to be written. */
   private headerPending = true;
+  /**
+   * Size of the WAL file as this process left it: committed frames, then stale frames of an
+   * earlier generation or preallocated zeros (W7). Frames that end past it grow the file.
+   */
+  private fileBytes = 0;
+  /** Largest step the file grows by ahead of the log (W7); 0 turns preallocation off. */
+  preallocationStepBytesMax = PREALLOCATION_STEP_BYTES_MAX;
   /** page → ascending sequences of its committed frames in this generation (invariant W1). */
   private readonly index = new Map<PageId, number[]>();
   private readonly commitRecords: CommitRecord[] = [];
@@ -262,7 +296,8 @@ export class WriteAheadLog {
 
   /**
    * Step 1 of the commit protocol: write every frame of a transaction in one write.
-   * `pages` are sealed images in the order to write; the last frame carries the commit marker.
+   * `pages` are sealed images in the order to write (page.ts P2: each frame's checksum is
+   * derived from the page's own, encodeSealedFrame); the last frame carries the commit marker.
    */
   writeTransaction(pages: readonly { pageId: PageId; image: Uint8Array }[], lsn: bigint, pageCount: number, commitTimeMs: number): PendingTransaction {
     this.assertWritable();
@@ -291,7 +326,7 @@ export class WriteAheadLog {
       const frame = out.subarray(at, at + this.frameSize);
       frame.set(image, FRAME_HEADER_BYTES);
       const isCommit = i === pages.length - 1;
-      checksum = encodeFrame(
+      checksum = encodeSealedFrame(
         frame,
         {
           pageNumber: pageId,
@@ -306,19 +341,29 @@ export class WriteAheadLog {
       );
       pageIds[i] = pageId;
     }
+    const framesEnd = frameOffset(this.nextSlot + pages.length, this.pageSizeBytes);
+    // A new generation in an empty (truncated) file: the zeros ride on the header's sync (W7).
+    if (withHeader && framesEnd > this.fileBytes) this.preallocate(framesEnd);
     if (withHeader) {
       // ══ Barrier: the new header (new salts) must be durable before any frame of the new
       // generation, or a crash could keep later frames but lose the header, and recovery would
       // replay a stale prefix of the previous, already checkpointed generation (SQLite syncs
-      // the header of a restarted log for the same reason).
+      // the header of a restarted log for the same reason). The same sync covers the zeros
+      // of a preallocation (W7).
       this.file.write(out, 0, WAL_HEADER_BYTES, 0);
+      if (this.fileBytes < WAL_HEADER_BYTES) this.fileBytes = WAL_HEADER_BYTES;
       failpoint('wal.beforeHeaderSync');
-      this.file.sync();
-      this.counters.syncs++;
+      this.syncBeforeFrames();
       this.headerPending = false;
       this.headerChecksum = headerChecksum;
     }
     this.file.write(out, headerBytes, total - headerBytes, frameOffset(this.nextSlot, this.pageSizeBytes));
+    if (framesEnd > this.fileBytes) {
+      // These frames grew the file, so this commit's sync journals a new size anyway: the zeros
+      // of the next step ride on it, and the commits after it overwrite (W7).
+      this.fileBytes = framesEnd;
+      this.preallocate(framesEnd);
+    }
     failpoint('wal.afterFrameWrite');
     this.counters.framesWritten += pages.length;
     this.counters.bytesWritten += total;
@@ -333,6 +378,50 @@ export class WriteAheadLog {
       checksumAfter: checksum,
       slotAfter: this.nextSlot + pages.length,
     };
+  }
+
+  /**
+   * The sync of a new header (W5). When it fails while frames of earlier group commits wait
+   * for their sync, their pages may have been dropped from the OS cache with the error: the
+   * pager rewinds to the durable state as for a failed commit sync (W6; pager R4), then the
+   * error goes to the committer.
+   */
+  private syncBeforeFrames(): void {
+    try {
+      this.file.sync();
+    } catch (error) {
+      if (this.durable < this.committed) this.onSyncFailure?.(error);
+      throw error;
+    }
+    this.counters.syncs++;
+  }
+
+  /**
+   * W7: grow the file with zeros to at least `end` and by one step past the file, in whole
+   * frames; the next sync makes them durable. Best effort: on any error the file is cut back
+   * to where it was (the zeros were never synced, nothing relies on them) and the frames are
+   * appended as before; a failing disk is reported by the commit's own sync.
+   */
+  private preallocate(end: number): void {
+    if (this.preallocationStepBytesMax <= 0) return;
+    const slotsNow = Math.max(0, Math.floor((this.fileBytes - WAL_HEADER_BYTES) / this.frameSize));
+    const stepSlots = Math.max(PREALLOCATION_STEP_FRAMES_MIN, Math.min(Math.floor(this.preallocationStepBytesMax / this.frameSize), slotsNow));
+    const slotsNeeded = Math.ceil((end - WAL_HEADER_BYTES) / this.frameSize);
+    const target = frameOffset(Math.max(slotsNeeded, slotsNow + stepSlots), this.pageSizeBytes);
+    // The header, when one is due, is written by the caller: never zero over it.
+    const from = Math.max(this.fileBytes, WAL_HEADER_BYTES);
+    zeroChunk ??= new Uint8Array(ZERO_CHUNK_BYTES);
+    try {
+      for (let at = from; at < target; at += ZERO_CHUNK_BYTES) this.file.write(zeroChunk, 0, Math.min(ZERO_CHUNK_BYTES, target - at), at);
+    } catch {
+      try {
+        this.file.truncate(this.fileBytes);
+      } catch {
+        // Zeros left past the log end it like any preallocation; the next growth writes over them.
+      }
+      return;
+    }
+    this.fileBytes = target;
   }
 
   /** Step 2: make a written transaction visible (invariant W1). */
@@ -522,6 +611,7 @@ export class WriteAheadLog {
   truncate(): void {
     this.restart();
     this.file.truncate(0);
+    this.fileBytes = 0;
     failpoint('wal.beforeTruncateSync');
     this.file.sync();
     this.counters.syncs++;
@@ -538,10 +628,13 @@ export class WriteAheadLog {
     if (this.readOnly) throw new StorageError('READ_ONLY', `the WAL ${this.path} is open read-only`, { file: this.path });
   }
 
+  /** Salt-1 is never 0, so a zero-filled frame (W7) can never pass the salt test. */
   private newSalts(): void {
-    const salt = randomBytes(8);
-    this.salt1 = salt.readUInt32BE(0);
-    this.salt2 = salt.readUInt32BE(4);
+    do {
+      const salt = randomBytes(8);
+      this.salt1 = salt.readUInt32BE(0);
+      this.salt2 = salt.readUInt32BE(4);
+    } while (this.salt1 === 0);
   }
 
   private recomputeChecksumAt(slots: number): number {
@@ -558,6 +651,7 @@ export class WriteAheadLog {
       transactionsRecovered: 0,
       framesApplied: 0,
       invalidFrames: 0,
+      preallocatedFrames: 0,
       tornTailBytes: 0,
       endReason: 'empty',
       endSlot: 0,
@@ -580,7 +674,10 @@ export class WriteAheadLog {
       // A header that never made it to disk whole: the previous generation was fully
       // checkpointed before the restart began, so an unreadable header loses nothing.
       report.endReason = 'bad-header';
-      report.invalidFrames = Math.floor((fileSize - WAL_HEADER_BYTES) / this.frameSize);
+      // A zero header with zeros behind it: a preallocation (W7) whose header sync never returned.
+      const frames = Math.floor((fileSize - WAL_HEADER_BYTES) / this.frameSize);
+      if (isZero(headerBytes, WAL_HEADER_BYTES)) report.preallocatedFrames = frames;
+      else report.invalidFrames = frames;
       report.tornTailBytes = (fileSize - WAL_HEADER_BYTES) % this.frameSize;
       this.headerPending = true;
       this.cutDiscardedTail(0);
@@ -605,7 +702,8 @@ export class WriteAheadLog {
       this.file.read(frame, 0, this.frameSize, frameOffset(slot, this.pageSizeBytes));
       const fh = decodeFrameHeader(frame);
       if (fh.salt1 !== header.salt1 || fh.salt2 !== header.salt2) {
-        endReason = 'stale-salt';
+        // Salt-1 is never 0: a zero frame is preallocated space (W7), the rest of the file with it.
+        endReason = fh.salt1 === 0 && isZero(frame, FRAME_HEADER_BYTES) ? (pending.length > 0 ? 'uncommitted-tail' : 'preallocated') : 'stale-salt';
         break;
       }
       const expected = frameChecksum(frame, this.pageSizeBytes, checksum);
@@ -640,7 +738,8 @@ export class WriteAheadLog {
     if (committedSlots === 0 && slot === 0 && slots === 0) endReason = fileSize > WAL_HEADER_BYTES ? 'end-of-file' : 'empty';
     report.endReason = endReason;
     report.endSlot = committedSlots;
-    report.invalidFrames = slots - committedSlots;
+    report.preallocatedFrames = endReason === 'preallocated' || (endReason === 'uncommitted-tail' && slot < slots) ? slots - slot : 0;
+    report.invalidFrames = slots - committedSlots - report.preallocatedFrames;
     report.tornTailBytes = (fileSize - WAL_HEADER_BYTES) % this.frameSize;
     this.nextSlot = committedSlots;
     this.lastChecksum = committedChecksum;
@@ -657,12 +756,21 @@ export class WriteAheadLog {
    * that are zero in both images match) and resurrect a transaction recovery threw away.
    */
   private cutDiscardedTail(validEnd: number): void {
-    if (this.readOnly || this.file.size() <= validEnd) return;
+    if (this.readOnly) return;
+    const size = this.file.size();
+    this.fileBytes = size;
+    if (size <= validEnd) return;
     this.file.truncate(validEnd);
+    this.fileBytes = validEnd;
     failpoint('wal.beforeTailCutSync');
     this.file.sync();
     this.counters.syncs++;
   }
+}
+
+function isZero(bytes: Uint8Array, length: number): boolean {
+  for (let i = 0; i < length; i++) if (bytes[i] !== 0) return false;
+  return true;
 }
 
 /** Stand-in for a WAL file that does not exist, for read-only opens. */
