@@ -16,8 +16,8 @@ import { CorruptionError } from '../errors.js';
 import type { BTree } from '../storage/btree.js';
 import type { Cursor } from '../storage/btree-cursor.js';
 import { LEAF_CELL_HEADER_BYTES, NODE_HEADER_BYTES, cellCount, rd16 } from '../storage/btree-page.js';
-import { readOrderedVarint } from './encoding.js';
-import { findProperty, nodePropertiesOffset, nodePropertiesOffsetWithLabel, nodeRecordHasLabel } from './record.js';
+import { readOrderedVarint, readVarint, varintEnd } from './encoding.js';
+import { VALUE_TAG, findProperty, nodePropertiesOffset, nodePropertiesOffsetWithLabel, nodeRecordHasLabel, readValue, skipValue } from './record.js';
 import type { NodeId } from './types.js';
 import type { PropertyValue } from './value.js';
 
@@ -28,13 +28,32 @@ export interface NodeScan {
   next(): boolean;
   /** Value of property key id on the current node, null when absent. */
   property(keyId: number): PropertyValue;
+  /**
+   * property(keyId) as a number when it is an INTEGER strictly within ±2^31 (exact as a
+   * double; aggregates sum those without a BigInt); otherwise NaN, and the value (null when
+   * absent) is in otherValue until the next call.
+   */
+  integerProperty(keyId: number): number;
+  readonly otherValue: PropertyValue;
+}
+
+/** Zigzag varints below this decode to INTEGERs strictly within ±2^31. */
+const SMALL_ZIGZAG_LIMIT = 2 ** 32 - 1;
+const SMALL_BIGINT_LIMIT = 2n ** 31n;
+
+function smallIntegerOf(value: PropertyValue): number {
+  return typeof value === 'bigint' && value < SMALL_BIGINT_LIMIT && value > -SMALL_BIGINT_LIMIT ? Number(value) : NaN;
 }
 
 const EMPTY = new Uint8Array(0);
 
 /** Walks the NODES tree; `labelId` −1 takes every node. */
 export class RecordScan implements NodeScan {
-  id = -1;
+  private nodeId = -1;
+  /** Leaf walk: the page and byte range of the current key, decoded into nodeId when asked (aggregates never ask). */
+  private idPage: Uint8Array | null = null;
+  private idAt = 0;
+  private idEnd = 0;
   private readonly cursor: Cursor;
   private started = false;
   private buf: Uint8Array = EMPTY;
@@ -53,6 +72,15 @@ export class RecordScan implements NodeScan {
     private readonly zeroCopy: boolean,
   ) {
     this.cursor = tree.cursor();
+  }
+
+  get id(): NodeId {
+    const page = this.idPage;
+    if (page !== null) {
+      this.nodeId = readOrderedVarint(page, this.idAt, this.idEnd);
+      this.idPage = null;
+    }
+    return this.nodeId;
   }
 
   next(): boolean {
@@ -76,7 +104,7 @@ export class RecordScan implements NodeScan {
         this.end = value.length;
       }
       if (this.labelId < 0 || nodeRecordHasLabel(this.buf, this.labelId, this.start, this.end)) {
-        this.id = readOrderedVarint(cur.keyBytes, 0, cur.keyLength);
+        this.nodeId = readOrderedVarint(cur.keyBytes, 0, cur.keyLength);
         this.propertiesAt = -1;
         return true;
       }
@@ -108,7 +136,10 @@ export class RecordScan implements NodeScan {
           this.start = tree.locatedStart;
           this.end = end;
           this.propertiesAt = at;
-          this.id = readOrderedVarint(page, keyAt, keyAt + keyLength);
+          // The leaf image outlives the step (read snapshots: C3), so the id can wait.
+          this.idPage = page;
+          this.idAt = keyAt;
+          this.idEnd = keyAt + keyLength;
           return true;
         }
         continue;
@@ -134,6 +165,43 @@ export class RecordScan implements NodeScan {
     if (this.propertiesAt < 0) this.propertiesAt = nodePropertiesOffset(this.buf, this.start, this.end);
     return findProperty(this.buf, this.propertiesAt, keyId, this.end) ?? null;
   }
+
+  otherValue: PropertyValue = null;
+
+  /** findProperty's walk (record.ts PROPERTIES), decoding a small INTEGER's zigzag varint in place. */
+  integerProperty(keyId: number): number {
+    if (this.propertiesAt < 0) this.propertiesAt = nodePropertiesOffset(this.buf, this.start, this.end);
+    const buf = this.buf;
+    const end = this.end;
+    const count = readVarint(buf, this.propertiesAt, end);
+    let p = varintEnd;
+    for (let i = 0; i < count; i++) {
+      const id = readVarint(buf, p, end);
+      p = varintEnd;
+      if (id === keyId) {
+        if (buf[p] === VALUE_TAG.INTEGER) {
+          let zigzag = 0;
+          let scale = 1;
+          // At most 5 bytes (< 2^35); a varint cut short falls through to readValue, which reports it.
+          for (let k = p + 1; k < end && k <= p + 5; k++) {
+            const b = buf[k]!;
+            zigzag += (b & 0x7f) * scale;
+            if (b < 128) {
+              if (zigzag < SMALL_ZIGZAG_LIMIT) return zigzag % 2 === 0 ? zigzag / 2 : -(zigzag + 1) / 2;
+              break;
+            }
+            scale *= 128;
+          }
+        }
+        this.otherValue = readValue(buf, p, end);
+        return NaN;
+      }
+      if (id > keyId) break;
+      p = skipValue(buf, p, end);
+    }
+    this.otherValue = null;
+    return NaN;
+  }
 }
 
 /** Ids from the label index; properties through `read` (GraphReader.nodePropertyByKeyId). */
@@ -155,6 +223,15 @@ export class IndexedNodeScan implements NodeScan {
   property(keyId: number): PropertyValue {
     return this.read(this.id, keyId);
   }
+
+  otherValue: PropertyValue = null;
+
+  integerProperty(keyId: number): number {
+    const value = this.read(this.id, keyId);
+    const small = smallIntegerOf(value);
+    if (small !== small) this.otherValue = value;
+    return small;
+  }
 }
 
 /** A scan of nothing (a label no node ever had). */
@@ -162,4 +239,6 @@ export const EMPTY_SCAN: NodeScan = {
   id: -1,
   next: () => false,
   property: () => null,
+  integerProperty: () => NaN,
+  otherValue: null,
 };

@@ -18,6 +18,7 @@ import {
   checkNodePage,
   childAt,
   internalSearch,
+  internalSearchStable,
   interpolate,
   leafSearch,
   rd16,
@@ -288,6 +289,8 @@ export class Cursor {
     const { c, e, name } = t;
     let id = t.root.get();
     if (id === 0) return this.invalidate();
+    // A read snapshot's images never change: internal pages take the cached-prefix search.
+    const stable = !t.store.writable;
     let lowBuf: Uint8Array | null = null;
     let lowOff = 0;
     let lowLen = 0;
@@ -297,8 +300,9 @@ export class Cursor {
     for (let depth = 0; ; depth++) {
       const page = this.node(id, depth, undefined);
       const n = cellCount(page, c);
-      const estimate = lowBuf !== null && highBuf !== null && n >= 8 ? interpolate(lowBuf, lowOff, lowLen, highBuf, highOff, highLen, key, n) : -1;
-      if (page[0] === LEAF) {
+      const leaf = page[0] === LEAF;
+      const estimate = (leaf || !stable) && lowBuf !== null && highBuf !== null && n >= 8 ? interpolate(lowBuf, lowOff, lowLen, highBuf, highOff, highLen, key, n) : -1;
+      if (leaf) {
         const r = leafSearch(page, c, e, key, id, name, estimate);
         let i: number;
         if (mode === GE) i = r >= 0 ? r : ~r;
@@ -311,7 +315,7 @@ export class Cursor {
         if (i < 0) return this.toPrevLeaf();
         return this.settle(page, i);
       }
-      const i = internalSearch(page, c, e, key, id, name, estimate);
+      const i = stable ? internalSearchStable(page, c, e, key, id, name) : internalSearch(page, c, e, key, id, name, estimate);
       const lowest = c + NODE_HEADER_BYTES + 2 * n;
       if (i > 0) {
         const off = rd16(page, c + NODE_HEADER_BYTES + 2 * (i - 1));

@@ -448,6 +448,52 @@ export function internalSearch(page: Uint8Array, c: number, e: number, key: Uint
   return searchNode(page, c, e, key, INTERNAL_CELL_HEADER_BYTES, 4, false, pageId, tree, estimate);
 }
 
+// ── separator prefixes (images that never change) ───────────────────────────
+// Internal pages are few and hot, so their search is CPU, not cache misses: interpolating,
+// galloping and comparing separator bytes. For an image that never changes (a read snapshot's:
+// page-cache.ts C3; never a writer's dirty page, which changes in place) the first 6 bytes of
+// each separator are decoded once into a Float64Array (window6: big-endian, zero-padded) kept
+// beside the image while it lives. A search bisects those numbers and compares bytes only on
+// a tie: prefix(s) < prefix(k) implies s < k and prefix(s) > prefix(k) implies s > k (a
+// zero pad sorts first, as a shorter key does), so the answer is internalSearch's.
+const separatorPrefixes = new WeakMap<Uint8Array, Float64Array>();
+
+function buildSeparatorPrefixes(page: Uint8Array, c: number, e: number, pageId: PageId, tree: string): Float64Array {
+  const n = (page[c]! << 8) | page[c + 1]!;
+  const lowest = c + NODE_HEADER_BYTES + 2 * n;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const off = (page[c + NODE_HEADER_BYTES + 2 * i]! << 8) | page[c + NODE_HEADER_BYTES + 2 * i + 1]!;
+    const kl = (page[off + 4]! << 8) | page[off + 5]!;
+    if (off < lowest || off + INTERNAL_CELL_HEADER_BYTES + kl > e) throw badPointer(pageId, tree, i, off);
+    out[i] = window6(page, off + INTERNAL_CELL_HEADER_BYTES, off + INTERNAL_CELL_HEADER_BYTES + kl);
+  }
+  return out;
+}
+
+/**
+ * internalSearch for an image that never changes (see above): the child index (0..n) whose
+ * subtree may hold `key`, i.e. the number of separators ≤ key (btree.ts B2).
+ */
+export function internalSearchStable(page: Uint8Array, c: number, e: number, key: Uint8Array, pageId: PageId, tree: string): number {
+  let prefixes = separatorPrefixes.get(page);
+  if (prefixes === undefined) {
+    prefixes = buildSeparatorPrefixes(page, c, e, pageId, tree);
+    separatorPrefixes.set(page, prefixes);
+  }
+  const k = window6(key, 0, key.length);
+  const lowest = c + NODE_HEADER_BYTES + 2 * prefixes.length;
+  let lo = 0;
+  let hi = prefixes.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const p = prefixes[mid]!;
+    if (p < k || (p === k && probe(page, c, e, lowest, key, mid, INTERNAL_CELL_HEADER_BYTES, 4, pageId, tree) >= 0)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /**
  * Cheap structural check done on every node page read (invariant N1 and the type byte).
  * Throws CorruptionError naming the page; returns true for a leaf, false for an internal node.

@@ -47,6 +47,7 @@ import {
   initNode,
   insertCell,
   internalSearch,
+  internalSearchStable,
   leafCellSize,
   leafIsOverflow,
   leafKeyLength,
@@ -654,6 +655,7 @@ export class BTree {
    */
   private descend(key: Uint8Array): number {
     const { store, c, e, name } = this;
+    const stable = !store.writable;
     let id = this.root.get();
     let rightmost = true;
     let lowBuf: Uint8Array | null = null;
@@ -667,7 +669,7 @@ export class BTree {
       this.pathPage[depth] = id;
       const leaf = checkNodePage(page, c, e, id, name);
       const n = cellCount(page, c);
-      const estimate = lowBuf !== null && highBuf !== null && n >= 8 ? interpolate(lowBuf, lowOff, lowLen, highBuf, highOff, highLen, key, n) : -1;
+      const estimate = (leaf || !stable) && lowBuf !== null && highBuf !== null && n >= 8 ? interpolate(lowBuf, lowOff, lowLen, highBuf, highOff, highLen, key, n) : -1;
       if (leaf) {
         const r = leafSearch(page, c, e, key, id, name, estimate);
         this.pathIdx[depth] = r >= 0 ? r : ~r;
@@ -676,7 +678,8 @@ export class BTree {
         this.leafPage = page;
         return r;
       }
-      const i = internalSearch(page, c, e, key, id, name, estimate);
+      // A read snapshot's images never change: internal pages take the cached-prefix search.
+      const i = stable ? internalSearchStable(page, c, e, key, id, name) : internalSearch(page, c, e, key, id, name, estimate);
       const lowest = c + NODE_HEADER_BYTES + 2 * n;
       if (i > 0) {
         const off = cellPointer(page, c, i - 1);

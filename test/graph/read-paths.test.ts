@@ -72,6 +72,36 @@ describe('neighbours()', () => {
     });
   });
 
+  it('ranges spanning many leaves: the same entries read from leaf images (read snapshot) as through the cursor (writer)', () => {
+    db = new GraphDb();
+    const seed = testSeed();
+    const rnd = mulberry32(seed);
+    // Hubs with thousands of entries (4 KiB pages: dozens of leaves per range), a self-loop,
+    // and small nodes between them, so ranges start and end inside leaves and at their edges.
+    const hubs = db.write((g) => {
+      const ids = Array.from({ length: 12 }, () => g.createNode([], {}));
+      for (let k = 0; k < 6000; k++) {
+        const a = ids[rnd() < 0.5 ? 0 : Math.floor(rnd() * ids.length)]!;
+        g.createRelationship(a, ['R', 'S'][Math.floor(rnd() * 2)]!, rnd() < 0.01 ? a : ids[Math.floor(rnd() * ids.length)]!);
+      }
+      return ids;
+    });
+    const cases = (g: GraphReader): Walked[][] => {
+      const all: Walked[][] = [];
+      for (const node of hubs) for (const dir of ['out', 'in', 'both'] as const) for (const types of [undefined, ['S'], ['R', 'S']]) all.push(walk(g, node, dir, types));
+      return all;
+    };
+    const fromSnapshot = db.read((g) => {
+      const walked = cases(g);
+      const expected: Walked[][] = [];
+      for (const node of hubs) for (const dir of ['out', 'in', 'both'] as const) for (const types of [undefined, ['S'], ['R', 'S']]) expected.push(expanded(g, node, dir, types));
+      expect(walked, `seed ${seed}`).toEqual(expected);
+      return walked;
+    });
+    expect(fromSnapshot.reduce((n, w) => n + w.length, 0)).toBeGreaterThan(20_000);
+    db.write((g) => expect(cases(g), `seed ${seed} (writer)`).toEqual(fromSnapshot));
+  });
+
   it('nests (each walker its own cursors) and reuses released walkers', () => {
     db = new GraphDb();
     randomGraph(testSeed(), 40, 300);

@@ -13,6 +13,7 @@ import {
   initNode,
   insertCell,
   internalSearch,
+  internalSearchStable,
   leafSearch,
   maxCellBytes,
   maxKeyBytes,
@@ -149,6 +150,30 @@ describe('node page updates', () => {
   });
 });
 
+describe('internal search over cached separator prefixes', () => {
+  it('reports a bad cell pointer as corruption naming the page', () => {
+    const E = 8192 - 32;
+    const internal = new Uint8Array(8192);
+    initNode(internal, INTERNAL, C, E);
+    const cell = new Uint8Array(64);
+    for (let i = 0; i < 20; i++) insertCell(internal, C, E, i, cell, 0, buildInternalCell(cell, i + 1, encodeU64(i * 1000), 0, 8), false);
+    const ok = internal.slice();
+    expect(internalSearchStable(ok, C, E, encodeU64(4500), 3, 't')).toBe(5);
+    const off = cellPointer(internal, C, 7);
+    internal[C + 12 + 2 * 7] = 0xff; // pointer of cell 7 past the page end
+    internal[C + 12 + 2 * 7 + 1] = 0xf0;
+    expect(off).toBeGreaterThan(0);
+    let error: unknown;
+    try {
+      internalSearchStable(internal, C, E, encodeU64(4500), 3, 't');
+    } catch (e) {
+      error = e;
+    }
+    expect(isOmbraError(error, 'CORRUPTION')).toBe(true);
+    expect((error as Error).message).toContain('page 3');
+  });
+});
+
 describe('node search agrees with a linear scan', () => {
   const keySet = fc.oneof(
     // dense integers (interpolation is exact)
@@ -193,6 +218,8 @@ describe('node search agrees with a linear scan', () => {
             expect(leafSearch(leaf, C, E, probe, 1, 't', estimate)).toBe(hit ? at : ~at);
             expect(internalSearch(internal, C, E, probe, 2, 't', estimate)).toBe(child);
           }
+          // The read-snapshot search over cached separator prefixes (ties on the first 6 bytes compare bytes).
+          expect(internalSearchStable(internal, C, E, probe, 2, 't')).toBe(child);
         }
       }),
       { seed: testSeed(), numRuns: SOAK ? 2000 : 150 },

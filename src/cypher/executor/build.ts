@@ -10,6 +10,7 @@ import { compileExpression, type CompileEnv } from './compile-expression.js';
 import type { ExecContext, ProfileEntry } from './context.js';
 import type { Evaluator, Operator, Row } from './operator.js';
 import { AggregationOp, DistinctOp, SortOp, TopOp } from './operators/aggregate.js';
+import { ExpandCountOp, type ExpandCountKind, type ExpandCountSpec } from './operators/expand-count.js';
 import { DegreeCountOp, ExpandOp, ProjectEndpointsOp, ShortestPathOp, VarExpandOp } from './operators/expand.js';
 import { ProcedureCallOp } from './operators/procedure.js';
 import { SCAN_AGGREGATES, ScanAggregationOp, type ScanAggregateSpec } from './operators/scan-aggregate.js';
@@ -123,6 +124,30 @@ function scanAggregation(node: Extract<PlanNode, { op: 'Aggregation' }>): { inpu
     aggregates.push({ name: a.name, distinct: a.distinct, key: arg.key, slot: a.slot });
   }
   return { input: scan.input, label: scan.op === 'NodeByLabelScan' ? scan.label : null, aggregates };
+}
+
+/**
+ * The ExpandCount form of an Aggregation (operators/expand-count.ts), or null: no grouping
+ * keys, the input an Expand binding a new end node, every aggregate a count(*) or a count
+ * (DISTINCT or not) of that end node or relationship.
+ */
+function expandCount(node: Extract<PlanNode, { op: 'Aggregation' }>): { expand: Extract<PlanNode, { op: 'Expand' }>; aggregates: ExpandCountSpec['aggregates'] } | null {
+  const expand = node.input;
+  if (node.groups.length > 0 || node.aggregates.length === 0) return null;
+  if (expand.op !== 'Expand' || expand.mode !== 'all') return null;
+  const aggregates: { slot: number; kind: ExpandCountKind }[] = [];
+  for (const a of node.aggregates) {
+    if (a.name === 'count*' && a.args.length === 0) {
+      aggregates.push({ slot: a.slot, kind: 'matches' });
+      continue;
+    }
+    const arg = a.args.length === 1 ? a.args[0]! : null;
+    if (a.name !== 'count' || arg === null || arg.kind !== 'Slot') return null;
+    if (arg.slot === expand.to) aggregates.push({ slot: a.slot, kind: a.distinct ? 'distinctNodes' : 'matches' });
+    else if (arg.slot === expand.relationship) aggregates.push({ slot: a.slot, kind: a.distinct ? 'distinctRelationships' : 'matches' });
+    else return null;
+  }
+  return { expand, aggregates };
 }
 
 /**
@@ -322,6 +347,22 @@ class PlanBuilder implements CompileEnv {
         const groupExpressions = node.groups.map((g) => this.expr(g.expression));
         const aggregates = node.aggregates.map((a) => ({ name: a.name, distinct: a.distinct, args: a.args.map((x) => this.expr(x)), slot: a.slot }));
         const width = this.plan.slotCount;
+        const counted = expandCount(node);
+        if (counted !== null) {
+          // As for ScanAggregation: PROFILE runs the plan as shown.
+          const { expand } = counted;
+          const expandInput = this.build(expand.input);
+          const spec: ExpandCountSpec = {
+            from: expand.from,
+            direction: expand.direction,
+            types: expand.types.length === 0 ? undefined : expand.types,
+            distinctFrom: expand.distinctFrom,
+            distinctFromLists: expand.distinctFromLists,
+            aggregates: counted.aggregates,
+          };
+          return (ctx) =>
+            ctx.profile === null ? new ExpandCountOp(ctx, expandInput(ctx), width, spec) : new AggregationOp(ctx, input(ctx), width, groupSlots, groupExpressions, aggregates);
+        }
         const fused = scanAggregation(node);
         if (fused !== null) {
           // PROFILE counts rows per plan operator, so it runs the plan as shown.

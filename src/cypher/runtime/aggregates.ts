@@ -29,6 +29,11 @@ export interface Accumulator {
   add(value: Value, argument?: Value): void;
   /** The aggregate over everything added so far. */
   result(): Value;
+  /**
+   * add() of an INTEGER given as a number strictly within ±2^31 (so exact), where it has a
+   * path without a BigInt (scan aggregation, executor/operators/scan-aggregate.ts).
+   */
+  addSmallInteger?(value: number): void;
 }
 
 export interface AggregateFunction {
@@ -49,6 +54,9 @@ class CountAccumulator implements Accumulator {
   private count = 0;
   add(value: Value): void {
     if (value !== null) this.count++;
+  }
+  addSmallInteger(): void {
+    this.count++;
   }
   result(): Value {
     return BigInt(this.count);
@@ -96,6 +104,15 @@ class SumAccumulator implements Accumulator {
     } else {
       this.floatSum += number;
       this.sawFloat = true;
+    }
+  }
+  addSmallInteger(small: number): void {
+    this.count++;
+    const sum = this.smallSum + small;
+    if (sum < SMALL_SUM_LIMIT && sum > -SMALL_SUM_LIMIT) this.smallSum = sum;
+    else {
+      this.bigSum += BigInt(sum);
+      this.smallSum = 0;
     }
   }
   protected get integerSum(): bigint {

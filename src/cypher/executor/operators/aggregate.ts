@@ -8,6 +8,7 @@ import { groupKey, orderCompare, rowGroupKey, type GroupKey } from '../../runtim
 import { NodeRef, RelationshipRef, type Value } from '../../runtime/values.js';
 import type { ExecContext } from '../context.js';
 import type { Evaluator, Operator, Row } from '../operator.js';
+import { IdSet } from './id-set.js';
 import { clauseCount } from './relational.js';
 
 export interface AggregateSpec {
@@ -22,31 +23,28 @@ const HOLDS_VALUES = new Set(['collect', 'percentileDisc', 'percentileCont']);
 
 /**
  * A DISTINCT filter for aggregates: the runtime's DistinctAccumulator hashes every value with
- * groupKey (a string for nodes); nodes, relationships and small numbers take a faster path here.
+ * groupKey (a string for nodes); here nodes and relationships go to id sets (id-set.ts) and
+ * other values to a Set of their group keys.
  */
 class FastDistinct implements Accumulator {
-  private readonly nodes = new Set<number>();
-  private readonly relationships = new Set<number>();
+  // Made on first use: an aggregate per group, and most see one kind of value.
+  private nodes: IdSet | null = null;
+  private relationships: IdSet | null = null;
   private readonly others = new Set<GroupKey>();
   constructor(private readonly inner: Accumulator) {}
   add(value: Value, argument?: Value): void {
     if (value === null) return this.inner.add(value, argument);
-    let seen: Set<number> | Set<GroupKey>;
-    let key: GroupKey;
     if (value instanceof NodeRef) {
-      seen = this.nodes;
-      key = value.id;
+      if (!(this.nodes ??= new IdSet()).add(value.id)) return;
     } else if (value instanceof RelationshipRef) {
-      seen = this.relationships;
-      key = value.id;
+      if (!(this.relationships ??= new IdSet()).add(value.id)) return;
     } else {
-      seen = this.others;
-      key = groupKey(value);
+      // One hash operation: a key already there leaves the size unchanged.
+      const others = this.others;
+      const size = others.size;
+      others.add(groupKey(value));
+      if (others.size === size) return;
     }
-    // One hash operation: a key already there leaves the size unchanged.
-    const size = seen.size;
-    (seen as Set<GroupKey>).add(key);
-    if (seen.size === size) return;
     this.inner.add(value, argument);
   }
   result(): Value {

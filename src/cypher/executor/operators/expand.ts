@@ -17,7 +17,7 @@ import { NodeRef, PathValue, RelationshipRef, type Value } from '../../runtime/v
 import type { ExecContext } from '../context.js';
 import type { Evaluator, Operator, Row } from '../operator.js';
 
-function startNode(value: Value, what: string): NodeRef | null {
+export function startNode(value: Value, what: string): NodeRef | null {
   if (value === null) return null;
   if (value instanceof NodeRef) return value;
   throw operatorTypeError(`${what} (a node was expected)`, [value]);
@@ -28,7 +28,7 @@ function makeRelationship(n: Neighbour, from: number): RelationshipRef {
 }
 
 /** True when relationship `id` is one of those in `slots` / `listSlots` of the row. */
-function usedElsewhere(row: Row, id: number, slots: readonly number[], listSlots: readonly number[]): boolean {
+export function usedElsewhere(row: Row, id: number, slots: readonly number[], listSlots: readonly number[]): boolean {
   for (let i = 0; i < slots.length; i++) {
     const r = row[slots[i]!];
     if (r instanceof RelationshipRef && r.id === id) return true;

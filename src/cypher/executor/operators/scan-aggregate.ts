@@ -66,6 +66,16 @@ export class ScanAggregationOp implements Operator {
         const accumulator = accumulators[0]!;
         const keyId = keyIds[0]!;
         const rows = aggregates[0]!.key === null;
+        if (!rows && keyId >= 0 && accumulator.addSmallInteger !== undefined) {
+          // Small INTEGERs as numbers (NodeScan.integerProperty): no BigInt made or converted per node.
+          while (scan.next()) {
+            ctx.tick();
+            const small = scan.integerProperty(keyId);
+            if (small === small) accumulator.addSmallInteger(small);
+            else accumulator.add(scan.otherValue as Value);
+          }
+          continue;
+        }
         while (scan.next()) {
           ctx.tick();
           accumulator.add(rows ? true : keyId < 0 ? null : (scan.property(keyId) as Value));
