@@ -58,6 +58,13 @@ class PendingAdjacency {
   private degreesDone = 0;
   private readonly bb = new ByteBuffer(48);
   private readonly countBuf = new Uint8Array(10);
+  /** countViews[n] = countBuf.subarray(0, n): the degree values handed to mergeSorted (which copies them). */
+  private readonly countViews: (Uint8Array | undefined)[] = [];
+
+  // The deferred flushes (T5), made once: add() registers them for every relationship.
+  private readonly flushOut = (): void => this.flushEntries(DIRECTION_OUT);
+  private readonly flushIn = (): void => this.flushEntries(DIRECTION_IN);
+  private readonly flushDegreeChanges = (): void => this.flushDegrees();
 
   constructor(private readonly store: DeferringStore) {}
 
@@ -73,9 +80,9 @@ class PendingAdjacency {
     this.type[i] = typeId;
     this.rel[i] = relationshipId;
     const store = this.store;
-    store.deferUntilRead(ROOT_SLOT.ADJACENCY_OUT, () => this.flushEntries(DIRECTION_OUT));
-    store.deferUntilRead(ROOT_SLOT.ADJACENCY_IN, () => this.flushEntries(DIRECTION_IN));
-    store.deferUntilRead(ROOT_SLOT.DEGREES, () => this.flushDegrees());
+    store.deferUntilRead(ROOT_SLOT.ADJACENCY_OUT, this.flushOut);
+    store.deferUntilRead(ROOT_SLOT.ADJACENCY_IN, this.flushIn);
+    store.deferUntilRead(ROOT_SLOT.DEGREES, this.flushDegreeChanges);
     if (this.count - Math.min(this.outDone, this.inDone, this.degreesDone) >= MAX_PENDING) {
       store.flushDeferred(ROOT_SLOT.ADJACENCY_OUT);
       store.flushDeferred(ROOT_SLOT.ADJACENCY_IN);
@@ -158,6 +165,7 @@ class PendingAdjacency {
     const tree = new BTree(this.store, rootInSlot(this.store, ROOT_SLOT.DEGREES), { name: 'degrees' });
     const bb = this.bb;
     const countBuf = this.countBuf;
+    const countViews = this.countViews;
     tree.mergeSorted(
       n,
       (i) => {
@@ -179,7 +187,9 @@ class PendingAdjacency {
           const node = Math.floor(key / 2048);
           throw new CorruptionError(`degrees: degree of node ${node} would drop below 0 (invariant A2)`, { nodeId: node, tree: 'degrees' });
         }
-        return next === 0 ? null : countBuf.subarray(0, putVarint(countBuf, 0, next));
+        if (next === 0) return null;
+        const n = putVarint(countBuf, 0, next);
+        return (countViews[n] ??= countBuf.subarray(0, n)); // one view per length, made once
       },
     );
     this.degreesDone = to;

@@ -288,11 +288,14 @@ export class CatalogView {
       let pending = labelCountsPending.get(this.store);
       if (pending === undefined) labelCountsPending.set(this.store, (pending = new Set()));
       pending.add(labelId);
-      store.deferUntilRead(ROOT_SLOT.CATALOG, () => this.writeLabelCounts());
+      store.deferUntilRead(ROOT_SLOT.CATALOG, this.flushLabelCounts);
       return;
     }
     this.writeLabelCount(labelId, next);
   }
+
+  /** writeLabelCounts as one function made once (adjustLabelCount registers it per node created). */
+  private readonly flushLabelCounts = (): void => this.writeLabelCounts();
 
   /** Write the held label counts (the deferred flush of the catalog slot). */
   private writeLabelCounts(): void {

@@ -244,6 +244,9 @@ function cutShort(what: string, at: number, end: number): CorruptionError {
 
 // ── reusable byte buffer ────────────────────────────────────────────────────
 
+/** ByteBuffer.view() keeps one view per length up to this (keys, small records). */
+const VIEW_CACHE_BYTES = 64;
+
 /**
  * A growable byte buffer for building keys and records without per-part allocation.
  * `view()` is valid until the next write; `copy()` takes a private copy.
@@ -251,6 +254,12 @@ function cutShort(what: string, at: number, end: number): CorruptionError {
 export class ByteBuffer {
   buf: Uint8Array;
   length = 0;
+  /**
+   * views[n] = buf.subarray(0, n) for n ≤ VIEW_CACHE_BYTES, made once per buffer: view() of a
+   * key-sized length is then free of allocation. A cached view shares buf like any view, so
+   * it shows what buf holds now (the "valid until the next write" contract is unchanged).
+   */
+  private views: (Uint8Array | undefined)[] = [];
 
   constructor(initialBytes = 64) {
     this.buf = new Uint8Array(initialBytes);
@@ -270,6 +279,7 @@ export class ByteBuffer {
     const next = new Uint8Array(size);
     next.set(this.buf.subarray(0, this.length));
     this.buf = next;
+    this.views = [];
   }
 
   u8(value: number): this {
@@ -307,7 +317,9 @@ export class ByteBuffer {
   }
 
   view(): Uint8Array {
-    return this.buf.subarray(0, this.length);
+    const n = this.length;
+    if (n > VIEW_CACHE_BYTES) return this.buf.subarray(0, n);
+    return (this.views[n] ??= this.buf.subarray(0, n));
   }
 
   copy(): Uint8Array {

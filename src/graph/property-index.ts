@@ -283,6 +283,8 @@ export class PropertyIndexStore {
   private pointCursor: Cursor | null = null;
   private readonly keys = new IndexKeyBuilder();
   private readonly idBuf = new Uint8Array(9);
+  /** idViews[n] = idBuf.subarray(0, n), made once (nodeIdView). */
+  private readonly idViews: (Uint8Array | undefined)[] = [];
 
   constructor(private readonly store: PageStore) {}
 
@@ -300,12 +302,18 @@ export class PropertyIndexStore {
     return this.idBuf.slice(0, putOrderedVarint(this.idBuf, 0, nodeId));
   }
 
+  /** nodeIdBytes without the copy: a view valid until the next call, for a B+tree put (which copies). */
+  private nodeIdView(nodeId: number): Uint8Array {
+    const n = putOrderedVarint(this.idBuf, 0, nodeId);
+    return (this.idViews[n] ??= this.idBuf.subarray(0, n));
+  }
+
   /**
    * Add the entry for (def, value, node), which must not collide (callers check unique
    * indexes first: firstEqual). Cost: one B+tree put.
    */
   insert(def: IndexDefinition, value: PropertyValue, nodeId: number): void {
-    if (this.prefix(def, value)) this.tree.put(this.keys.key.view(), this.nodeIdBytes(nodeId));
+    if (this.prefix(def, value)) this.tree.put(this.keys.key.view(), this.nodeIdView(nodeId));
     else this.tree.put(this.keys.key.ordered(nodeId).view(), EMPTY);
   }
 
@@ -318,7 +326,7 @@ export class PropertyIndexStore {
     if (this.prefix(def, value)) {
       const key = this.keys.key.view();
       try {
-        this.tree.insert(key, this.nodeIdBytes(nodeId));
+        this.tree.insert(key, this.nodeIdView(nodeId));
         return -1;
       } catch (error) {
         if (!isOmbraError(error, 'KEY_EXISTS')) throw error;

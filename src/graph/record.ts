@@ -337,10 +337,19 @@ function writeProperties(bb: ByteBuffer, keyIds: readonly number[], values: read
 
 /** Build a node record into `bb` (reset first) and return a copy of it. */
 export function encodeNodeRecord(bb: ByteBuffer, labelIds: readonly number[], keyIds: readonly number[], values: readonly PropertyValue[]): Uint8Array {
-  bb.reset().u8(RECORD_TYPE.NODE).varint(labelIds.length);
-  for (const id of labelIds) bb.varint(id);
-  writeProperties(bb, keyIds, values);
+  writeNodeRecord(bb, labelIds, keyIds, values);
   return bb.copy();
+}
+
+/**
+ * Build a node record into `bb` (reset first) and return a view of it, valid until `bb` is
+ * next written: for handing straight to a B+tree put, which copies the bytes into its page.
+ */
+export function writeNodeRecord(bb: ByteBuffer, labelIds: readonly number[], keyIds: readonly number[], values: readonly PropertyValue[]): Uint8Array {
+  bb.reset().u8(RECORD_TYPE.NODE).varint(labelIds.length);
+  for (let i = 0; i < labelIds.length; i++) bb.varint(labelIds[i]!);
+  writeProperties(bb, keyIds, values);
+  return bb.view();
 }
 
 /** Build a relationship record into `bb` and return a copy of it. */
@@ -352,9 +361,22 @@ export function encodeRelationshipRecord(
   keyIds: readonly number[],
   values: readonly PropertyValue[],
 ): Uint8Array {
+  writeRelationshipRecord(bb, typeId, start, end, keyIds, values);
+  return bb.copy();
+}
+
+/** Build a relationship record into `bb` and return a view of it (see writeNodeRecord). */
+export function writeRelationshipRecord(
+  bb: ByteBuffer,
+  typeId: number,
+  start: number,
+  end: number,
+  keyIds: readonly number[],
+  values: readonly PropertyValue[],
+): Uint8Array {
   bb.reset().u8(RECORD_TYPE.RELATIONSHIP).varint(typeId).varint(start).varint(end);
   writeProperties(bb, keyIds, values);
-  return bb.copy();
+  return bb.view();
 }
 
 function expectType(rec: Uint8Array, type: number, start = 0, end = rec.length): void {

@@ -25,26 +25,59 @@ import { ByteBuffer, invalidId, isValidId } from './encoding.js';
 import { checkStorable } from './property-rules.js';
 import { GraphReader } from './reader.js';
 import {
-  encodeNodeRecord,
-  encodeRelationshipRecord,
   nodeLabelIds,
   nodePropertiesOffset,
   readProperties,
   relationshipHeader,
   type PropertyList,
+  writeNodeRecord,
+  writeRelationshipRecord,
 } from './record.js';
 import { IndexSchema } from './shared.js';
 import type { IndexInfo, IndexProgress, IndexSpec, NodeId, RelationshipId } from './types.js';
-import type { PropertyMap, PropertyValue } from './value.js';
+import { INT64_MAX, INT64_MIN, type PropertyMap, type PropertyValue } from './value.js';
+
+/** The validated form of an empty property map (never changed: validateMap's result is only read). */
+const NO_PROPERTIES: ReadonlyMap<string, PropertyValue> = new Map();
+
+/** The property list of an entity without properties (only read: encoders, indexAll). */
+const NO_PROPERTY_LIST: PropertyList = Object.freeze({ keyIds: Object.freeze([]) as unknown as number[], values: Object.freeze([]) as unknown as PropertyValue[] });
 
 /** How many label-index entries an index build reads before it writes their index entries. */
 const BUILD_BATCH = 4096;
 
+/**
+ * A set of node ids as bitmaps of 1,024 ids (128 bytes) found by id / 1,024: a load touching
+ * tens of thousands of nodes per transaction pays a Map lookup in a small map and a bit test
+ * per check, where a Set of the ids paid its rehashing as it grew (~3× the time).
+ */
+class NodeIdBits {
+  private readonly chunks = new Map<number, Uint32Array>();
+
+  has(id: number): boolean {
+    const chunk = this.chunks.get(Math.floor(id / 1024));
+    if (chunk === undefined) return false;
+    const bit = id % 1024;
+    return (chunk[bit >>> 5]! & (1 << (bit & 31))) !== 0;
+  }
+
+  add(id: number): void {
+    const at = Math.floor(id / 1024);
+    let chunk = this.chunks.get(at);
+    if (chunk === undefined) this.chunks.set(at, (chunk = new Uint32Array(32)));
+    const bit = id % 1024;
+    chunk[bit >>> 5]! |= 1 << (bit & 31);
+  }
+}
+
 /** Per write transaction: node ids known to exist since the nodes tree's removal count was `removals`. */
-const nodesSeen = new WeakMap<PageStore, { removals: number; ids: Set<number> }>();
+const nodesSeen = new WeakMap<PageStore, { removals: number; ids: NodeIdBits }>();
 
 export class GraphWriter extends GraphReader {
   private readonly recordBuf = new ByteBuffer(256);
+  /** Scratch of validateNew: keys and values of the new entity's property map, [0, count). */
+  private readonly draftKeys: string[] = [];
+  private readonly draftValues: PropertyValue[] = [];
 
   // ── nodes ────────────────────────────────────────────────────────────────
 
@@ -56,45 +89,79 @@ export class GraphWriter extends GraphReader {
    */
   createNode(labels: readonly string[], properties: PropertyMap = {}): NodeId {
     const labelNames = distinctNames(labels, 'label');
-    const props = this.validateMap(properties, 'new node');
+    const count = this.validateNew(properties, 'new node');
     const id = this.peekId(COUNTER.NEXT_NODE_ID);
+    // One schema read per node (each `this.schema` is a meta-page counter read in a writer).
+    const schema = this.schema;
     // Unique entries go in first: for an exact value the B+tree insert itself is the check, and
     // a refusal then undoes only the unique entries made so far. Only labels and keys already
     // in the catalog can have an index.
-    const uniqueDone = this.insertUniqueEntries(labelNames, props, id);
+    const uniqueDone = this.insertUniqueEntries(schema, labelNames, count, id);
     this.store.setCounter(COUNTER.NEXT_NODE_ID, BigInt(id + 1));
-    const labelIds = labelNames.map((l) => this.catalog.ensureId(CATALOG_KIND.LABEL, l)).sort(ascending);
-    const list = this.propertyList(props);
-    this.nodes.insert(this.keyOf(id), encodeNodeRecord(this.recordBuf, labelIds, list.keyIds, list.values));
+    const labelIds = this.labelIdsOf(labelNames);
+    const list = this.draftList(count);
+    this.nodes.insert(this.keyOf(id), writeNodeRecord(this.recordBuf, labelIds, list.keyIds, list.values));
     for (const labelId of labelIds) {
       this.labelIndex.add(labelId, id);
       this.catalog.adjustLabelCount(labelId, 1);
-      this.indexAll(labelId, list, id, uniqueDone);
+      this.indexAll(labelId, list, id, uniqueDone, schema);
     }
     this.bump(COUNTER.NODE_COUNT, 1);
     return id;
   }
 
-  /** Unique index entries of a new node; CONSTRAINT_UNIQUE (with those entries undone) on a duplicate. */
-  private insertUniqueEntries(labelNames: readonly string[], props: Map<string, PropertyValue>, id: NodeId): boolean {
-    if (this.schema.isEmpty || props.size === 0) return false;
-    let done: [IndexDefinition, PropertyValue][] | null = null;
+  /** Catalog ids of distinct label names (created as needed), ascending. */
+  private labelIdsOf(labelNames: readonly string[]): number[] {
+    const n = labelNames.length;
+    const ids = new Array<number>(n);
+    for (let i = 0; i < n; i++) ids[i] = this.catalog.ensureId(CATALOG_KIND.LABEL, labelNames[i]!);
+    if (n > 1) ids.sort(ascending);
+    return ids;
+  }
+
+  /**
+   * Unique index entries of a new node; CONSTRAINT_UNIQUE (with those entries undone) on a
+   * duplicate. The undo walks the same (label, index) order again up to the refusal, so the
+   * common path keeps no list of what it did.
+   */
+  private insertUniqueEntries(schema: IndexSchema, labelNames: readonly string[], count: number, id: NodeId): boolean {
+    if (schema.isEmpty || count === 0) return false;
+    let done = 0;
     for (const label of labelNames) {
       const labelId = this.catalog.idOf(CATALOG_KIND.LABEL, label);
       if (labelId === undefined) continue;
-      for (const def of this.schema.forLabel(labelId)) {
+      const defs = schema.forLabel(labelId);
+      for (let d = 0; d < defs.length; d++) {
+        const def = defs[d]!;
         if (!def.unique) continue;
-        const value = props.get(this.catalog.nameOf(def.keyId));
-        if (value === undefined || value === null) continue;
+        const value = this.draftValue(this.catalog.nameOf(def.keyId), count);
+        if (value === undefined) continue;
         const other = this.propertyIndex.insertUnique(def, value, id, this.valueOfKey(def.keyId));
         if (other >= 0) {
-          for (const [d, v] of done ?? []) this.propertyIndex.remove(d, v, id);
+          this.undoUniqueEntries(schema, labelNames, count, id, done);
           throw this.uniqueViolation(labelId, def.keyId, value, other, -1);
         }
-        (done ??= []).push([def, value]);
+        done++;
       }
     }
-    return done !== null;
+    return done > 0;
+  }
+
+  /** Remove the first `made` entries insertUniqueEntries made (same walk, same order). */
+  private undoUniqueEntries(schema: IndexSchema, labelNames: readonly string[], count: number, id: NodeId, made: number): void {
+    let left = made;
+    for (const label of labelNames) {
+      const labelId = this.catalog.idOf(CATALOG_KIND.LABEL, label);
+      if (labelId === undefined) continue;
+      for (const def of schema.forLabel(labelId)) {
+        if (left === 0) return;
+        if (!def.unique) continue;
+        const value = this.draftValue(this.catalog.nameOf(def.keyId), count);
+        if (value === undefined) continue;
+        this.propertyIndex.remove(def, value, id);
+        left--;
+      }
+    }
   }
 
   /**
@@ -151,7 +218,7 @@ export class GraphWriter extends GraphReader {
     const labelId = this.catalog.ensureId(CATALOG_KIND.LABEL, label);
     labelIds.push(labelId);
     labelIds.sort(ascending);
-    this.nodes.put(this.keyOf(id), encodeNodeRecord(this.recordBuf, labelIds, props.keyIds, props.values));
+    this.nodes.put(this.keyOf(id), writeNodeRecord(this.recordBuf, labelIds, props.keyIds, props.values));
     this.labelIndex.add(labelId, id);
     this.catalog.adjustLabelCount(labelId, 1);
     this.indexAll(labelId, props, id);
@@ -168,7 +235,7 @@ export class GraphWriter extends GraphReader {
     if (at < 0) return false;
     labelIds.splice(at, 1);
     const props = readProperties(rec, nodePropertiesOffset(rec));
-    this.nodes.put(this.keyOf(id), encodeNodeRecord(this.recordBuf, labelIds, props.keyIds, props.values));
+    this.nodes.put(this.keyOf(id), writeNodeRecord(this.recordBuf, labelIds, props.keyIds, props.values));
     this.labelIndex.remove(labelId, id);
     this.catalog.adjustLabelCount(labelId, -1);
     this.unindexAll(labelId, props, id);
@@ -228,13 +295,13 @@ export class GraphWriter extends GraphReader {
    */
   createRelationship(start: NodeId, type: string, end: NodeId, properties: PropertyMap = {}): RelationshipId {
     if (typeof type !== 'string') throw new GraphError('INVALID_ARGUMENT', `relationship type must be a string, not ${typeof type}`, {});
-    const props = this.validateMap(properties, 'new relationship');
+    const count = this.validateNew(properties, 'new relationship');
     this.requireEndpoint(start, start, type, end);
     if (end !== start) this.requireEndpoint(end, start, type, end);
     const id = this.nextId(COUNTER.NEXT_RELATIONSHIP_ID);
     const typeId = this.catalog.ensureId(CATALOG_KIND.TYPE, type);
-    const list = this.propertyList(props);
-    this.relationships.insert(this.keyOf(id), encodeRelationshipRecord(this.recordBuf, typeId, start, end, list.keyIds, list.values));
+    const list = this.draftList(count);
+    this.relationships.insert(this.keyOf(id), writeRelationshipRecord(this.recordBuf, typeId, start, end, list.keyIds, list.values));
     this.adjacency.add(id, typeId, start, end);
     this.bump(COUNTER.RELATIONSHIP_COUNT, 1);
     return id;
@@ -247,17 +314,35 @@ export class GraphWriter extends GraphReader {
    */
   private requireEndpoint(node: NodeId, start: NodeId, type: string, end: NodeId): void {
     if (!isValidId(node)) throw invalidId('node', node);
-    const nodes = this.nodes;
-    let seen = nodesSeen.get(this.store);
-    if (seen === undefined || seen.removals !== nodes.removals) {
-      seen = { removals: nodes.removals, ids: new Set() };
-      nodesSeen.set(this.store, seen);
-    }
-    if (seen.ids.has(node)) return;
-    if (!nodes.has(this.keyOf(node))) {
+    const seen = this.nodesSeen();
+    if (seen.has(node)) return;
+    if (!this.nodes.has(this.keyOf(node))) {
       throw new GraphError('NODE_NOT_FOUND', `cannot create a relationship ${start}-[:${type}]->${end}: node ${node} does not exist`, { nodeId: node });
     }
-    seen.ids.add(node);
+    seen.add(node);
+  }
+
+  /** This transaction's node ids known to exist (requireEndpoint), emptied when the nodes tree may have lost a key. */
+  private nodesSeen(): NodeIdBits {
+    const removals = this.nodes.removals;
+    let seen = nodesSeen.get(this.store);
+    if (seen === undefined || seen.removals !== removals) {
+      seen = { removals, ids: new NodeIdBits() };
+      nodesSeen.set(this.store, seen);
+    }
+    return seen.ids;
+  }
+
+  /**
+   * As GraphReader's, and a node found is remembered as existing for requireEndpoint: a unique
+   * index entry has its node's record (invariant I1, kept in this transaction by every write
+   * of this class), so `MATCH (a:L {key: …}), (b:L {key: …}) CREATE (a)-[:T]->(b)` looks each
+   * endpoint up once, in the index, and not again in the nodes tree.
+   */
+  override nodeIdByUniqueProperty(label: string, key: string, value: PropertyValue): number {
+    const id = super.nodeIdByUniqueProperty(label, key, value);
+    if (id >= 0) this.nodesSeen().add(id);
+    return id;
   }
 
   /** Set one property of a relationship; null removes it. RELATIONSHIP_NOT_FOUND, PROPERTY_TYPE refuse. */
@@ -432,29 +517,102 @@ export class GraphWriter extends GraphReader {
     this.store.setCounter(slot, this.store.getCounter(slot) + BigInt(delta));
   }
 
-  /** Validated (key → value) pairs of an API map; nulls dropped unless `keepNulls` (merge). */
-  private validateMap(properties: PropertyMap, where: string, keepNulls = false): Map<string, PropertyValue> {
+  /**
+   * Validate the property map of a new node or relationship into the draft (draftKeys and
+   * draftValues [0, count), nulls dropped, in the map's key order); returns count. The draft
+   * is scratch reused by every create: no Map and no pair per property.
+   */
+  private validateNew(properties: PropertyMap, where: string): number {
     if (properties === null || typeof properties !== 'object' || Array.isArray(properties)) {
       throw new GraphError('INVALID_ARGUMENT', `${where}: properties must be a map`, {});
     }
+    const keys = this.draftKeys;
+    const values = this.draftValues;
+    let count = 0;
+    for (const key in properties) {
+      if (!Object.prototype.hasOwnProperty.call(properties, key)) continue;
+      const value = properties[key];
+      if (value === null || value === undefined) continue;
+      // The message is built only for a value that may be refused (a list, or not a scalar).
+      if (!isPlainScalar(value)) checkStorable(value, `${where} property '${key}'`);
+      keys[count] = key;
+      values[count++] = value;
+    }
+    return count;
+  }
+
+  /** The draft's value for `key` (validateNew), undefined when it has none. Cost: O(count). */
+  private draftValue(key: string, count: number): PropertyValue | undefined {
+    const keys = this.draftKeys;
+    for (let i = 0; i < count; i++) if (keys[i] === key) return this.draftValues[i];
+    return undefined;
+  }
+
+  /** The draft's key ids (created as needed) and values, ascending by key id (record.ts R1); empties the draft. */
+  private draftList(count: number): PropertyList {
+    if (count === 0) return NO_PROPERTY_LIST;
+    const names = this.draftKeys;
+    const draft = this.draftValues;
+    const keyIds = new Array<number>(count);
+    const values = new Array<PropertyValue>(count);
+    if (count > 16) {
+      // Many keys: sort (key id, value) pairs, O(n log n).
+      const pairs: [number, PropertyValue][] = [];
+      for (let n = 0; n < count; n++) {
+        pairs.push([this.catalog.ensureId(CATALOG_KIND.KEY, names[n]!), draft[n]!]);
+        draft[n] = null;
+      }
+      pairs.sort((a, b) => a[0] - b[0]);
+      for (let n = 0; n < count; n++) {
+        keyIds[n] = pairs[n]![0];
+        values[n] = pairs[n]![1];
+      }
+      return { keyIds, values };
+    }
+    for (let n = 0; n < count; n++) {
+      const id = this.catalog.ensureId(CATALOG_KIND.KEY, names[n]!);
+      const value = draft[n]!;
+      // A few keys (the common case): insertion sort into the two arrays, no pair objects.
+      let i = n;
+      while (i > 0 && keyIds[i - 1]! > id) {
+        keyIds[i] = keyIds[i - 1]!;
+        values[i] = values[i - 1]!;
+        i--;
+      }
+      keyIds[i] = id;
+      values[i] = value;
+      draft[n] = null; // hold no caller value past the create (a refused create leaves them until the next)
+    }
+    return { keyIds, values };
+  }
+
+  /** Validated (key → value) pairs of an API map; nulls dropped unless `keepNulls` (merge). */
+  private validateMap(properties: PropertyMap, where: string, keepNulls = false): ReadonlyMap<string, PropertyValue> {
+    if (properties === null || typeof properties !== 'object' || Array.isArray(properties)) {
+      throw new GraphError('INVALID_ARGUMENT', `${where}: properties must be a map`, {});
+    }
+    const keys = Object.keys(properties);
+    if (keys.length === 0) return NO_PROPERTIES; // relationships mostly have none
     const out = new Map<string, PropertyValue>();
-    for (const key of Object.keys(properties)) {
+    for (const key of keys) {
       const value = properties[key];
       if (value === null || value === undefined) {
         if (keepNulls) out.set(key, null);
         continue;
       }
-      checkStorable(value, `${where} property '${key}'`);
+      // The message is built only for a value that may be refused (a list, or not a scalar).
+      if (!isPlainScalar(value)) checkStorable(value, `${where} property '${key}'`);
       out.set(key, value);
     }
     return out;
   }
 
   /** Key ids (created as needed) and values, ascending by key id (record.ts R1). */
-  private propertyList(props: Map<string, PropertyValue>): PropertyList {
-    const keyIds: number[] = [];
-    const values: PropertyValue[] = [];
+  private propertyList(props: ReadonlyMap<string, PropertyValue>): PropertyList {
+    if (props.size === 0) return { keyIds: [], values: [] };
     if (props.size > 16) {
+      const keyIds: number[] = [];
+      const values: PropertyValue[] = [];
       const pairs: [number, PropertyValue][] = [];
       for (const [key, value] of props) pairs.push([this.catalog.ensureId(CATALOG_KIND.KEY, key), value]);
       pairs.sort((a, b) => a[0] - b[0]);
@@ -464,12 +622,14 @@ export class GraphWriter extends GraphReader {
       }
       return { keyIds, values };
     }
-    // A few keys (the common case): insertion sort into the two arrays, no pair objects.
+    // A few keys (the common case): insertion sort into two arrays of the final size (growing
+    // by push would allocate room for 16), no pair objects.
+    const keyIds = new Array<number>(props.size);
+    const values = new Array<PropertyValue>(props.size);
+    let n = 0;
     for (const [key, value] of props) {
       const id = this.catalog.ensureId(CATALOG_KIND.KEY, key);
-      let i = keyIds.length;
-      keyIds.push(id);
-      values.push(value);
+      let i = n++;
       while (i > 0 && keyIds[i - 1]! > id) {
         keyIds[i] = keyIds[i - 1]!;
         values[i] = values[i - 1]!;
@@ -488,7 +648,7 @@ export class GraphWriter extends GraphReader {
   }
 
   /** CONSTRAINT_UNIQUE when a unique index on the label already holds one of the values for another node. */
-  private checkUniqueForLabel(labelId: number, props: Map<string, PropertyValue>, self: NodeId): void {
+  private checkUniqueForLabel(labelId: number, props: ReadonlyMap<string, PropertyValue>, self: NodeId): void {
     for (const def of this.schema.forLabel(labelId)) {
       if (!def.unique) continue;
       const value = props.get(this.catalog.nameOf(def.keyId));
@@ -512,8 +672,8 @@ export class GraphWriter extends GraphReader {
   }
 
   /** Index entries of a node's properties for the indexes on one label (`skipUnique`: those are in already). */
-  private indexAll(labelId: number, props: PropertyList, nodeId: NodeId, skipUnique = false): void {
-    const defs = this.schema.forLabel(labelId);
+  private indexAll(labelId: number, props: PropertyList, nodeId: NodeId, skipUnique = false, schema: IndexSchema = this.schema): void {
+    const defs = schema.forLabel(labelId);
     for (let i = 0; i < defs.length; i++) {
       const def = defs[i]!;
       if (skipUnique && def.unique) continue;
@@ -530,7 +690,7 @@ export class GraphWriter extends GraphReader {
   }
 
   /** Write a node's new property set: unique checks first, then the record, then index entries. */
-  private rewriteNode(id: NodeId, rec: Uint8Array, next: Map<string, PropertyValue>): void {
+  private rewriteNode(id: NodeId, rec: Uint8Array, next: ReadonlyMap<string, PropertyValue>): void {
     const labelIds = nodeLabelIds(rec);
     const old = readProperties(rec, nodePropertiesOffset(rec));
     const changed = new Map<string, PropertyValue>();
@@ -541,7 +701,7 @@ export class GraphWriter extends GraphReader {
     }
     for (const labelId of labelIds) this.checkUniqueForLabel(labelId, changed, id);
     const list = this.propertyList(next);
-    this.nodes.put(this.keyOf(id), encodeNodeRecord(this.recordBuf, labelIds, list.keyIds, list.values));
+    this.nodes.put(this.keyOf(id), writeNodeRecord(this.recordBuf, labelIds, list.keyIds, list.values));
     for (const labelId of labelIds) {
       for (const def of this.schema.forLabel(labelId)) {
         const a = old.keyIds.indexOf(def.keyId);
@@ -555,10 +715,10 @@ export class GraphWriter extends GraphReader {
     }
   }
 
-  private rewriteRelationship(id: RelationshipId, rec: Uint8Array, next: Map<string, PropertyValue>): void {
+  private rewriteRelationship(id: RelationshipId, rec: Uint8Array, next: ReadonlyMap<string, PropertyValue>): void {
     const h = relationshipHeader(rec);
     const list = this.propertyList(next);
-    this.relationships.put(this.keyOf(id), encodeRelationshipRecord(this.recordBuf, h.typeId, h.start, h.end, list.keyIds, list.values));
+    this.relationships.put(this.keyOf(id), writeRelationshipRecord(this.recordBuf, h.typeId, h.start, h.end, list.keyIds, list.values));
   }
 }
 
@@ -566,14 +726,30 @@ function ascending(a: number, b: number): number {
   return a - b;
 }
 
-function distinctNames(names: readonly string[], what: string): string[] {
+function distinctNames(names: readonly string[], what: string): readonly string[] {
   if (!Array.isArray(names)) throw new GraphError('INVALID_ARGUMENT', `${what}s must be an array of strings`, {});
+  // No copy for the common case: none or one name (the caller only reads the result).
+  if (names.length === 0 || (names.length === 1 && typeof names[0] === 'string')) return names;
   const out: string[] = [];
   for (const name of names) {
     if (typeof name !== 'string') throw new GraphError('INVALID_ARGUMENT', `a ${what} must be a string, not ${typeof name}`, {});
     if (!out.includes(name)) out.push(name);
   }
   return out;
+}
+
+/** A boolean, number, string or 64-bit bigint: storable as it is (property-rules.ts checkStorable). */
+function isPlainScalar(value: unknown): boolean {
+  switch (typeof value) {
+    case 'boolean':
+    case 'number':
+    case 'string':
+      return true;
+    case 'bigint':
+      return value >= INT64_MIN && value <= INT64_MAX;
+    default:
+      return false;
+  }
 }
 
 /** Same stored representation (1 and 1.0 differ here: both are kept as written). */

@@ -393,7 +393,8 @@ export class BTree {
   /**
    * Apply a batch of changes in ascending key order, each decided from the entry's current
    * value: `merge(i, old)` returns the new value (put), null (delete; ignored when absent) or
-   * undefined (leave it). keyAt(i) may return a view that changes on the next call. Keys
+   * undefined (leave it). keyAt(i) may return a view that changes on the next call; `old`
+   * may be a view into the page, valid only during that merge() call. Keys
    * need not be strictly ascending for correctness (every key goes into the leaf whose fences
    * hold it), but ascending keys are what makes this fast: a key inside the leaf of the
    * previous one skips the root-to-leaf descent, and its search starts where the last ended.
@@ -426,7 +427,8 @@ export class BTree {
         fences.fromPath(this, lv);
       }
       let page = store.read(leafId);
-      const old = r >= 0 ? this.valueAt(page, cellPointer(page, c, r), leafId) : undefined;
+      // A view (no copy) for an inline value: merge() only reads it, before anything changes.
+      const old = r >= 0 ? this.valueViewAt(page, cellPointer(page, c, r), leafId) : undefined;
       const value = merge(i, old);
       hint = r >= 0 ? r : ~r;
       if (value === undefined) continue;

@@ -49,13 +49,17 @@ function propertyMap(value: Value, where: string, keepNulls = false): PropertyMa
   if (value === null) return {};
   if (!isValueMap(value)) throw operatorTypeError(`${where} (a map was expected)`, [value]);
   const out: PropertyMap = {};
-  for (const key of Object.keys(value)) {
+  // for-in over own keys: Object.keys' keys and order, without its array per row
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const v = value[key]!;
     if (v === null) {
       if (keepNulls) out[key] = null;
       continue;
     }
-    out[key] = toStorableProperty(v, `${where}.${key}`);
+    // A scalar is stored as it is; the location string is built only for a value that may be refused.
+    const kind = typeof v;
+    out[key] = kind === 'string' || kind === 'bigint' || kind === 'number' || kind === 'boolean' ? (v as PropertyValue) : toStorableProperty(v, `${where}.${key}`);
   }
   return out;
 }
@@ -66,18 +70,21 @@ function nodeIn(row: Row, slot: number, what: string): number {
   throw new RuntimeQueryError('RUNTIME_OTHER', `${what}: the node to connect is ${value === null ? 'null' : `a ${typeName(value)}`}`, {});
 }
 
+/** The properties of a pattern element without a map: one frozen object (the writers only read it). */
+const NO_PROPERTIES: PropertyMap = Object.freeze({});
+
 /** Create one path of a CREATE or MERGE on `row`. */
 export function createPath(ctx: ExecContext, row: Row, path: CreatePathSpec): void {
   const writes = ctx.writes;
   for (const node of path.nodes) {
     if (!node.create) continue;
-    const properties = node.properties === null ? {} : propertyMap(node.properties(row, ctx), 'CREATE');
+    const properties = node.properties === null ? NO_PROPERTIES : propertyMap(node.properties(row, ctx), 'CREATE');
     row[node.slot] = new NodeRef(writes.createNode(node.labels, properties));
   }
   for (const rel of path.relationships) {
     const start = nodeIn(row, path.nodes[rel.startIndex]!.slot, 'CREATE');
     const end = nodeIn(row, path.nodes[rel.endIndex]!.slot, 'CREATE');
-    const properties = rel.properties === null ? {} : propertyMap(rel.properties(row, ctx), 'CREATE');
+    const properties = rel.properties === null ? NO_PROPERTIES : propertyMap(rel.properties(row, ctx), 'CREATE');
     row[rel.slot] = new RelationshipRef(writes.createRelationship(start, rel.type, end, properties), rel.type, start, end);
   }
   if (path.pathSlot !== null) {
