@@ -122,6 +122,19 @@ export function decodeWalHeader(bytes: Uint8Array): WalHeader | { problem: strin
   };
 }
 
+/** The frame header's fields but the checksum, into `out[0, FRAME_HEADER_BYTES)`; the view to finish it with. */
+function writeFrameFields(out: Uint8Array, frame: Omit<FrameHeader, 'checksum'>): DataView {
+  const v = dv(out);
+  v.setUint32(0, frame.pageNumber);
+  v.setUint32(4, frame.commitPageCount);
+  v.setBigUint64(8, frame.lsn);
+  v.setBigUint64(16, BigInt(frame.commitTimeMs));
+  v.setUint32(24, frame.salt1 >>> 0);
+  v.setUint32(28, frame.salt2 >>> 0);
+  v.setUint32(36, 0);
+  return v;
+}
+
 /**
  * Encode a frame header into `out[0, FRAME_HEADER_BYTES)` for the page image that follows it
  * in `out` and return the new running checksum (seeded with `previousChecksum`).
@@ -132,14 +145,7 @@ export function encodeFrame(
   page: Uint8Array,
   previousChecksum: number,
 ): number {
-  const v = dv(out);
-  v.setUint32(0, frame.pageNumber);
-  v.setUint32(4, frame.commitPageCount);
-  v.setBigUint64(8, frame.lsn);
-  v.setBigUint64(16, BigInt(frame.commitTimeMs));
-  v.setUint32(24, frame.salt1 >>> 0);
-  v.setUint32(28, frame.salt2 >>> 0);
-  v.setUint32(36, 0);
+  const v = writeFrameFields(out, frame);
   const checksum = crc32(page, crc32(out.subarray(0, 32), previousChecksum));
   v.setUint32(32, checksum);
   return checksum;
@@ -162,14 +168,7 @@ export function encodeSealedFrame(
   page: Uint8Array,
   previousChecksum: number,
 ): number {
-  const v = dv(out);
-  v.setUint32(0, frame.pageNumber);
-  v.setUint32(4, frame.commitPageCount);
-  v.setBigUint64(8, frame.lsn);
-  v.setBigUint64(16, BigInt(frame.commitTimeMs));
-  v.setUint32(24, frame.salt1 >>> 0);
-  v.setUint32(28, frame.salt2 >>> 0);
-  v.setUint32(36, 0);
+  const v = writeFrameFields(out, frame);
   const ops = crcOperatorsFor(page.length);
   const crcA = crcOfBytes(page, 0, PAGE_CHECKSUM_OFFSET, 0);
   const crcB = crcOfBytes(page, PAGE_CHECKSUM_OFFSET, PAGE_CHECKSUM_OFFSET + 4, 0);
