@@ -73,7 +73,12 @@ export function loadCliConfig(
  */
 export function openOptionsFrom(loaded: CliConfig): OpenOptions {
   const options: OpenOptions = { ...loaded.config };
-  if (loaded.sources.logLevel.kind === 'default') options.logLevel = 'warn';
+  // A one-shot command's stderr carries problems, each once: log at warn, and leave a failed
+  // job to the command's own `ombra: CODE: message` line, unless a log level was asked for.
+  if (loaded.sources.logLevel.kind === 'default') {
+    options.logLevel = 'warn';
+    options.logJobOutcomes = false;
+  }
   if (loaded.session !== undefined) {
     options.env = loaded.session.env;
     if (loaded.session.user !== undefined) options.user = loaded.session.user;

@@ -64,6 +64,11 @@ export interface OpenOptions extends Partial<OmbraConfig> {
   user?: string;
   /** Where OMBRA_ENCRYPTION_KEY is read (default process.env; the CLI passes its own). */
   env?: NodeJS.ProcessEnv;
+  /**
+   * Log how each job ended (failures at error level; default true). A one-shot CLI command
+   * passes false: it prints the outcome itself, and stderr should say it once.
+   */
+  logJobOutcomes?: boolean;
 }
 
 export class Database {
@@ -94,7 +99,7 @@ export class Database {
    * ConfigError for a bad option (each names the key and the allowed range).
    */
   static open(path: string, options: OpenOptions = {}): Database {
-    const { fs: givenFs, lock, create, hooks, logDestination, encryptionKey, user, env, ...overrides } = options;
+    const { fs: givenFs, lock, create, hooks, logDestination, encryptionKey, user, env, logJobOutcomes, ...overrides } = options;
     const config = resolveConfig(overrides, 'open options');
     const observer = new Observer({
       config,
@@ -154,7 +159,7 @@ export class Database {
       archiveLagFrames: () => db.archiver?.lagFrames() ?? null,
       lock: path === MEMORY_PATH ? { kind: 'none', reason: 'in-memory database' } : lock === false ? { kind: 'none', reason: 'opened with lock: false' } : { kind: 'held' },
     });
-    observer.watchJobs(db.jobs);
+    observer.watchJobs(db.jobs, { logOutcomes: logJobOutcomes ?? true });
     observer.prime(db.observed);
     observer.logOpened({ path, readOnly: pager.readOnly, databaseId: pager.databaseId, recovery: pager.recovery });
     if (config.walArchiveDir !== '' && !config.readOnly) {

@@ -207,12 +207,13 @@ export class Observer {
     this.metrics.recordReads(n);
   }
 
-  /** Count jobs by outcome and log failures (call once with the database's registry). */
-  watchJobs(jobs: JobRegistry): void {
+  /** Count jobs by outcome and log how each ended, unless `logOutcomes` is false (call once with the database's registry). */
+  watchJobs(jobs: JobRegistry, options: { logOutcomes: boolean } = { logOutcomes: true }): void {
     this.unsubscribeJobs?.();
     this.unsubscribeJobs = jobs.subscribe((info) => {
       if (info.state === 'running') return;
       this.jobsEnded[info.state]++;
+      if (!options.logOutcomes) return;
       const what = `${info.kind} job ${info.id} (${info.description})`;
       if (info.state === 'failed') this.logger.error(`${what} failed: ${info.error?.message ?? 'unknown error'}`, { event: 'job', code: info.error?.code ?? null, jobId: info.id, kind: info.kind });
       else if (info.state === 'cancelled') this.logger.info(`${what} was cancelled`, { event: 'job', jobId: info.id, kind: info.kind });

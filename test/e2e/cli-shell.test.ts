@@ -1,7 +1,8 @@
 // The real CLI (bin/ombra.js over dist/, built by the test global setup) driven the way
 // scripts drive it: piped statements give clean JSON rows on stdout and the exit codes of
 // DESIGN.md §7; -c, -f, --bail, --format; a database locked by another process exits 3;
-// 2,000,000 rows stream with flat memory; the demo answers piped queries.
+// 2,000,000 rows stream with flat memory; the demo answers piped queries; a failed job is
+// reported once.
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -146,6 +147,20 @@ describe.skipIf(!built)('ombra shell and piped ombra DB', () => {
     const maxRssKb = Number(/maxRSS=(\d+)/.exec(result.stderr)?.[1]);
     console.log(`2,000,000 rows: peak RSS ${(maxRssKb / 1024).toFixed(1)} MB`);
     expect(maxRssKb).toBeLessThan(150 * 1024);
+  });
+
+  it('a one-shot command whose job fails says so once on stderr (its own line, no log line beside it)', async () => {
+    const path = db('backed.db');
+    expect((await ombra(['shell', path, '-c', 'CREATE (:N)'])).code).toBe(0);
+    expect((await ombra(['backup', path, '--out', db('chain')])).code).toBe(0);
+    const again = await ombra(['backup', path, '--out', db('chain')]);
+    expect(again.code).toBe(1);
+    const lines = again.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^ombra: BACKUP_CHAIN: /);
+    // Asked for, the logs carry the job's outcome as before.
+    const logged = await ombra(['backup', path, '--out', db('chain')], null, { OMBRA_LOG_LEVEL: 'info' });
+    expect(logged.stderr).toContain('"event":"job"');
   });
 
   it('ombra demo, piped: builds the graph first, then answers', async () => {
