@@ -35,9 +35,11 @@ import {
 } from './catalog.js';
 import { IdKeys, orderedVarintEnd, readOrderedVarint, readVarint } from './encoding.js';
 import { decodeLabelKey, LabelIndexStore } from './label-index.js';
+import { NodeIdBits } from './node-id-bits.js';
 import { PropertyIndexStore, decodeEntry } from './property-index.js';
 import { checkStorable, propertyValuesEqual } from './property-rules.js';
 import { decodeUtf8, findProperty, nodeLabelIds, nodePropertiesOffset, nodeRecordHasLabel, readProperties, relationshipHeader, type PropertyList } from './record.js';
+import { TupleDigest } from './tuple-digest.js';
 import type { PropertyValue } from './value.js';
 
 export interface GraphProblem {
@@ -269,6 +271,7 @@ class Checker {
         continue;
       }
       this.nodes++;
+      this.nodeIds.add(id);
       if (id >= nextId) this.report({ structure: 'nodes', invariant: 'G3', id, message: `node ${id} is not below NEXT_NODE_ID ${nextId}` });
       let labels: number[];
       let props: PropertyList;
@@ -305,6 +308,7 @@ class Checker {
     const nodeCount = this.counter(COUNTER.NODE_COUNT);
     if (nodeCount !== this.nodes) this.report({ structure: 'counters', invariant: 'G1', message: `NODE_COUNT is ${nodeCount} but the nodes tree holds ${this.nodes} records` });
     this.labelsFromNodes = perLabel;
+    this.nodesScanned = true;
   }
 
   labelsFromNodes = new Map<number, number>();
@@ -431,7 +435,8 @@ class Checker {
   checkRelationships(): void {
     const nextId = this.counter(COUNTER.NEXT_RELATIONSHIP_ID);
     const nodes = this.tree('nodes');
-    const adjacency = new AdjacencyStore(this.store);
+    // Node ids from the nodes phase when it read the whole tree; else one lookup per endpoint.
+    const nodesScanned = this.nodesScanned;
     const kb = new IdKeys();
     const degrees = new Map<string, number>();
     const cur = this.tree('relationships').cursor();
@@ -460,14 +465,10 @@ class Checker {
       this.expectKind(h.typeId, CATALOG_KIND.TYPE, 'relationships', `relationship ${id}`);
       this.checkProperties(props, 'relationships', id, `relationship ${id}`);
       for (const node of [h.start, h.end]) {
-        if (!nodes.has(kb.key(node))) this.report({ structure: 'relationships', invariant: 'G2', id, message: `relationship ${id} ends at node ${node}, which does not exist` });
+        const exists = nodesScanned ? this.nodeIds.has(node) : nodes.has(kb.key(node));
+        if (!exists) this.report({ structure: 'relationships', invariant: 'G2', id, message: `relationship ${id} ends at node ${node}, which does not exist` });
       }
-      if (!adjacency.tree(DIRECTION_OUT).has(adjacency.entryKey(h.start, h.typeId, h.end, id))) {
-        this.report({ structure: 'adjacency-out', invariant: 'A1', id, message: `relationship ${id} (${h.start})-[${this.nameOf(h.typeId)}]->(${h.end}) has no out entry` });
-      }
-      if (!adjacency.tree(DIRECTION_IN).has(adjacency.entryKey(h.end, h.typeId, h.start, id))) {
-        this.report({ structure: 'adjacency-in', invariant: 'A1', id, message: `relationship ${id} (${h.start})-[${this.nameOf(h.typeId)}]->(${h.end}) has no in entry` });
-      }
+      this.relationshipDigest.add(h.start, h.typeId, h.end, id);
       const a = `${h.start}:${DIRECTION_OUT}:${h.typeId}`;
       const b = `${h.end}:${DIRECTION_IN}:${h.typeId}`;
       degrees.set(a, (degrees.get(a) ?? 0) + 1);
@@ -476,14 +477,27 @@ class Checker {
     const count = this.counter(COUNTER.RELATIONSHIP_COUNT);
     if (count !== this.relationships) this.report({ structure: 'counters', invariant: 'G1', message: `RELATIONSHIP_COUNT is ${count} but the relationships tree holds ${this.relationships} records` });
     this.expectedDegrees = degrees;
+    this.relationshipsScanned = true;
   }
 
   expectedDegrees = new Map<string, number>();
+  /** Ids of the nodes tree, and whether the nodes phase read all of it. */
+  private readonly nodeIds = new NodeIdBits();
+  private nodesScanned = false;
+  /** The relationships tree as (start, type, end, id) tuples, and whether it was read whole. */
+  private readonly relationshipDigest = new TupleDigest();
+  private relationshipsScanned = false;
 
+  /**
+   * A1 for one adjacency tree: its entries and the relationships must be the same set of
+   * (start, type, end, id). One scan of the tree, digested in its own order and compared with
+   * the relationships' digest; only when they differ (or the relationships were not read whole)
+   * does the exact comparison run, one lookup per entry and per relationship, to name each
+   * culprit.
+   */
   checkAdjacency(direction: DirectionCode): void {
     const name = direction === DIRECTION_OUT ? 'adjacency-out' : 'adjacency-in';
-    const rels = this.tree('relationships');
-    const kb = new IdKeys();
+    const digest = new TupleDigest();
     let entries = 0;
     for (const { key } of this.tree(name).range()) {
       let e;
@@ -494,6 +508,25 @@ class Checker {
         continue;
       }
       entries++;
+      if (direction === DIRECTION_OUT) digest.add(e.node, e.typeId, e.other, e.relationshipId);
+      else digest.add(e.other, e.typeId, e.node, e.relationshipId);
+    }
+    if (this.relationshipsScanned && digest.equals(this.relationshipDigest)) return;
+    this.compareAdjacencyExactly(direction, name);
+    if (entries !== this.relationships) this.report({ structure: name, invariant: 'A1', message: `${name} holds ${entries} entries for ${this.relationships} relationships` });
+  }
+
+  /** A1 entry by entry: each entry's relationship, then each relationship's entry. */
+  private compareAdjacencyExactly(direction: DirectionCode, name: string): void {
+    const rels = this.tree('relationships');
+    const kb = new IdKeys();
+    for (const { key } of this.tree(name).range()) {
+      let e;
+      try {
+        e = decodeAdjacencyKey(key);
+      } catch {
+        continue; // reported by the scan
+      }
       const rec = rels.get(kb.key(e.relationshipId));
       if (rec === undefined) {
         this.report({ structure: name, invariant: 'A1', id: e.relationshipId, message: `${name} entry for relationship ${e.relationshipId}, which does not exist` });
@@ -505,7 +538,22 @@ class Checker {
         this.report({ structure: name, invariant: 'A1', id: e.relationshipId, message: `${name} entry (${start})-[${this.nameOf(e.typeId)}]->(${end}) disagrees with relationship ${e.relationshipId} (${h.start})-[${this.nameOf(h.typeId)}]->(${h.end})` });
       }
     }
-    if (entries !== this.relationships) this.report({ structure: name, invariant: 'A1', message: `${name} holds ${entries} entries for ${this.relationships} relationships` });
+    const adjacency = new AdjacencyStore(this.store);
+    const cur = rels.cursor();
+    for (cur.seekFirst(); cur.valid; cur.next()) {
+      let id: number;
+      let h: ReturnType<typeof relationshipHeader>;
+      try {
+        id = readOrderedVarint(cur.key, 0);
+        h = relationshipHeader(cur.value);
+      } catch {
+        continue; // reported by the relationships phase
+      }
+      const key = direction === DIRECTION_OUT ? adjacency.entryKey(h.start, h.typeId, h.end, id) : adjacency.entryKey(h.end, h.typeId, h.start, id);
+      if (!adjacency.tree(direction).has(key)) {
+        this.report({ structure: name, invariant: 'A1', id, message: `relationship ${id} (${h.start})-[${this.nameOf(h.typeId)}]->(${h.end}) has no ${direction === DIRECTION_OUT ? 'out' : 'in'} entry` });
+      }
+    }
   }
 
   checkDegrees(): void {

@@ -22,6 +22,7 @@ import type { PageStore } from '../storage/types.js';
 import { DIRECTION_IN, DIRECTION_OUT, type DirectionCode } from './adjacency.js';
 import { CATALOG_KIND, type IndexDefinition } from './catalog.js';
 import { ByteBuffer, invalidId, isValidId } from './encoding.js';
+import { NodeIdBits } from './node-id-bits.js';
 import { checkStorable } from './property-rules.js';
 import { GraphReader } from './reader.js';
 import {
@@ -46,29 +47,6 @@ const NO_PROPERTY_LIST: PropertyList = Object.freeze({ keyIds: Object.freeze([])
 /** How many label-index entries an index build reads before it writes their index entries. */
 const BUILD_BATCH = 4096;
 
-/**
- * A set of node ids as bitmaps of 1,024 ids (128 bytes) found by id / 1,024: a load touching
- * tens of thousands of nodes per transaction pays a Map lookup in a small map and a bit test
- * per check, where a Set of the ids paid its rehashing as it grew (~3× the time).
- */
-class NodeIdBits {
-  private readonly chunks = new Map<number, Uint32Array>();
-
-  has(id: number): boolean {
-    const chunk = this.chunks.get(Math.floor(id / 1024));
-    if (chunk === undefined) return false;
-    const bit = id % 1024;
-    return (chunk[bit >>> 5]! & (1 << (bit & 31))) !== 0;
-  }
-
-  add(id: number): void {
-    const at = Math.floor(id / 1024);
-    let chunk = this.chunks.get(at);
-    if (chunk === undefined) this.chunks.set(at, (chunk = new Uint32Array(32)));
-    const bit = id % 1024;
-    chunk[bit >>> 5]! |= 1 << (bit & 31);
-  }
-}
 
 /** Per write transaction: node ids known to exist since the nodes tree's removal count was `removals`. */
 const nodesSeen = new WeakMap<PageStore, { removals: number; ids: NodeIdBits }>();

@@ -75,6 +75,18 @@ describe('checkGraph', () => {
     expectProblem(problems, 'adjacency-in', 'A1');
   });
 
+  it('A1: an entry swapped for one that disagrees (counts still agree) is named, with the entry it replaced', () => {
+    const problems = damaged((txn) => {
+      const out = tree(txn, ROOT_SLOT.ADJACENCY_OUT, 'adjacency-out');
+      out.delete(key(ids.a, 5, ids.b, ids.r1));
+      out.put(key(ids.a, 5, ids.c, ids.r1), new Uint8Array(0));
+    });
+    const messages = problems.filter((p) => p.structure === 'adjacency-out' && p.invariant === 'A1').map((p) => p.message);
+    expect(messages.some((m) => m.includes('disagrees with relationship')), JSON.stringify(problems)).toBe(true);
+    expect(messages.some((m) => m.includes(`relationship ${ids.r1} `) && m.includes('has no out entry')), JSON.stringify(problems)).toBe(true);
+    expect(problems.some((p) => p.structure === 'adjacency-in')).toBe(false);
+  });
+
   it('A2: a wrong degree', () => {
     const problems = damaged((txn) => {
       const k = new ByteBuffer().ordered(ids.b).u8(1).ordered(5).copy(); // b's in-degree of KNOWS (type id 5) is 1
