@@ -438,7 +438,7 @@ class Checker {
     // Node ids from the nodes phase when it read the whole tree; else one lookup per endpoint.
     const nodesScanned = this.nodesScanned;
     const kb = new IdKeys();
-    const degrees = new Map<string, number>();
+    const degrees = new Map<DegreeKey, number>();
     const cur = this.tree('relationships').cursor();
     for (cur.seekFirst(); cur.valid; cur.next()) {
       const key = cur.key;
@@ -469,8 +469,8 @@ class Checker {
         if (!exists) this.report({ structure: 'relationships', invariant: 'G2', id, message: `relationship ${id} ends at node ${node}, which does not exist` });
       }
       this.relationshipDigest.add(h.start, h.typeId, h.end, id);
-      const a = `${h.start}:${DIRECTION_OUT}:${h.typeId}`;
-      const b = `${h.end}:${DIRECTION_IN}:${h.typeId}`;
+      const a = degreeKey(h.start, DIRECTION_OUT, h.typeId);
+      const b = degreeKey(h.end, DIRECTION_IN, h.typeId);
       degrees.set(a, (degrees.get(a) ?? 0) + 1);
       degrees.set(b, (degrees.get(b) ?? 0) + 1);
     }
@@ -480,7 +480,7 @@ class Checker {
     this.relationshipsScanned = true;
   }
 
-  expectedDegrees = new Map<string, number>();
+  expectedDegrees = new Map<DegreeKey, number>();
   /** Ids of the nodes tree, and whether the nodes phase read all of it. */
   private readonly nodeIds = new NodeIdBits();
   private nodesScanned = false;
@@ -557,7 +557,7 @@ class Checker {
   }
 
   checkDegrees(): void {
-    const seen = new Set<string>();
+    const seen = new Set<DegreeKey>();
     for (const { key, value } of this.tree('degrees').range()) {
       let d;
       let count: number;
@@ -568,7 +568,7 @@ class Checker {
         this.report({ structure: 'degrees', invariant: 'A2', key: hex(key), message: `degree entry does not decode: ${String(error)}` });
         continue;
       }
-      const k = `${d.node}:${d.direction}:${d.typeId}`;
+      const k = degreeKey(d.node, d.direction, d.typeId);
       seen.add(k);
       const want = this.expectedDegrees.get(k) ?? 0;
       if (count !== want || count === 0) {
@@ -577,10 +577,27 @@ class Checker {
     }
     for (const [k, want] of this.expectedDegrees) {
       if (seen.has(k)) continue;
-      const [node, direction, typeId] = k.split(':').map(Number) as [number, number, number];
+      const [node, direction, typeId] = degreeKeyParts(k);
       this.report({ structure: 'degrees', invariant: 'A2', id: node, message: `node ${node} has ${want} ${direction === DIRECTION_IN ? 'in' : 'out'} relationships of ${this.nameOf(typeId)} but no degree entry` });
     }
   }
+}
+
+/**
+ * The expected-degree map's key for (node, direction, type): one safe integer
+ * node · 2^22 + type · 2 + direction while node < 2^31 and type < 2^21 (every graph so far),
+ * else a string. A number key spares the full check a string per relationship end.
+ */
+type DegreeKey = number | string;
+
+function degreeKey(node: number, direction: number, typeId: number): DegreeKey {
+  return node < 2 ** 31 && typeId < 2 ** 21 ? node * 2 ** 22 + typeId * 2 + direction : `${node}:${direction}:${typeId}`;
+}
+
+function degreeKeyParts(key: DegreeKey): [node: number, direction: number, typeId: number] {
+  if (typeof key === 'string') return key.split(':').map(Number) as [number, number, number];
+  const low = key % 2 ** 22;
+  return [Math.floor(key / 2 ** 22), low % 2, Math.floor(low / 2)];
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

@@ -95,6 +95,11 @@ describe('checkGraph', () => {
     expectProblem(problems, 'degrees', 'A2');
   });
 
+  it('A2: a missing degree entry names its node, direction and type', () => {
+    const problems = damaged((txn) => tree(txn, ROOT_SLOT.DEGREES, 'degrees').delete(new ByteBuffer().ordered(ids.a).u8(0).ordered(5).copy()));
+    expect(problems.map((p) => p.message), JSON.stringify(problems)).toContain(`node ${ids.a} has 1 out relationships of 'KNOWS' but no degree entry`);
+  });
+
   it('G2: a relationship whose end node is gone', () => {
     const problems = damaged((txn) => tree(txn, ROOT_SLOT.NODES, 'nodes').delete(key(ids.b)));
     expectProblem(problems, 'relationships', 'G2');
