@@ -181,8 +181,8 @@ async function runDashboardConsole(launch: ConsoleLaunch): Promise<number> {
  *
  * The process also switches V8 to --optimize-for-size: ink redraws every frame into a fresh
  * grid of styled cells, and with the default heuristics an idle dashboard's heap grew ~100 MB
- * before the first full collection (peak RSS 200+ MB). Tuned for size, V8 collects as it goes
- * (peak ~130 MB at 120×40); queries in the worker measured no slower. A documented V8 flag,
+ * before the first full collection (peak RSS 211 MB). Tuned for size, V8 collects as it goes
+ * (peak 146 MB idle at 120×40, npm run bench:memory); queries measured no slower. A V8 flag,
  * set while the process runs: it changes collection heuristics, not semantics.
  */
 export async function importDashboard(): Promise<typeof import('../tui/app.js')> {
