@@ -35,18 +35,23 @@ export function checkStorable(value: unknown, where: string): void {
   throw propertyType(`${where}: ${describe(value)} cannot be stored as a property value`, where);
 }
 
-function isStorableScalar(value: unknown, where: string): boolean {
+/** A boolean, number, string or 64-bit bigint: storable as it is, with no check to run. */
+export function isPlainScalar(value: unknown): boolean {
   switch (typeof value) {
     case 'boolean':
     case 'number':
     case 'string':
       return true;
     case 'bigint':
-      if (value < INT64_MIN || value > INT64_MAX) throw propertyType(`${where}: integer ${value} is outside the 64-bit range`, where);
-      return true;
+      return value >= INT64_MIN && value <= INT64_MAX;
     default:
       return false;
   }
+}
+
+function isStorableScalar(value: unknown, where: string): boolean {
+  if (typeof value === 'bigint' && !isPlainScalar(value)) throw propertyType(`${where}: integer ${value} is outside the 64-bit range`, where);
+  return isPlainScalar(value);
 }
 
 function describe(value: unknown): string {

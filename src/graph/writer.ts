@@ -23,7 +23,7 @@ import { DIRECTION_IN, DIRECTION_OUT, type DirectionCode } from './adjacency.js'
 import { CATALOG_KIND, type IndexDefinition } from './catalog.js';
 import { ByteBuffer, invalidId, isValidId } from './encoding.js';
 import { NodeIdBits } from './node-id-bits.js';
-import { checkStorable } from './property-rules.js';
+import { checkStorable, isPlainScalar } from './property-rules.js';
 import { GraphReader } from './reader.js';
 import {
   nodeLabelIds,
@@ -36,7 +36,7 @@ import {
 } from './record.js';
 import { IndexSchema } from './shared.js';
 import type { IndexInfo, IndexProgress, IndexSpec, NodeId, RelationshipId } from './types.js';
-import { INT64_MAX, INT64_MIN, type PropertyMap, type PropertyValue } from './value.js';
+import type { PropertyMap, PropertyValue } from './value.js';
 
 /** The validated form of an empty property map (never changed: validateMap's result is only read). */
 const NO_PROPERTIES: ReadonlyMap<string, PropertyValue> = new Map();
@@ -585,38 +585,14 @@ export class GraphWriter extends GraphReader {
     return out;
   }
 
-  /** Key ids (created as needed) and values, ascending by key id (record.ts R1). */
+  /** Key ids (created as needed) and values of a validated map, ascending by key id (record.ts R1): through the draft, as a create's. */
   private propertyList(props: ReadonlyMap<string, PropertyValue>): PropertyList {
-    if (props.size === 0) return { keyIds: [], values: [] };
-    if (props.size > 16) {
-      const keyIds: number[] = [];
-      const values: PropertyValue[] = [];
-      const pairs: [number, PropertyValue][] = [];
-      for (const [key, value] of props) pairs.push([this.catalog.ensureId(CATALOG_KIND.KEY, key), value]);
-      pairs.sort((a, b) => a[0] - b[0]);
-      for (const [id, value] of pairs) {
-        keyIds.push(id);
-        values.push(value);
-      }
-      return { keyIds, values };
-    }
-    // A few keys (the common case): insertion sort into two arrays of the final size (growing
-    // by push would allocate room for 16), no pair objects.
-    const keyIds = new Array<number>(props.size);
-    const values = new Array<PropertyValue>(props.size);
-    let n = 0;
+    let count = 0;
     for (const [key, value] of props) {
-      const id = this.catalog.ensureId(CATALOG_KIND.KEY, key);
-      let i = n++;
-      while (i > 0 && keyIds[i - 1]! > id) {
-        keyIds[i] = keyIds[i - 1]!;
-        values[i] = values[i - 1]!;
-        i--;
-      }
-      keyIds[i] = id;
-      values[i] = value;
+      this.draftKeys[count] = key;
+      this.draftValues[count++] = value;
     }
-    return { keyIds, values };
+    return this.draftList(count);
   }
 
   private namedMap(list: PropertyList): Map<string, PropertyValue> {
@@ -714,20 +690,6 @@ function distinctNames(names: readonly string[], what: string): readonly string[
     if (!out.includes(name)) out.push(name);
   }
   return out;
-}
-
-/** A boolean, number, string or 64-bit bigint: storable as it is (property-rules.ts checkStorable). */
-function isPlainScalar(value: unknown): boolean {
-  switch (typeof value) {
-    case 'boolean':
-    case 'number':
-    case 'string':
-      return true;
-    case 'bigint':
-      return value >= INT64_MIN && value <= INT64_MAX;
-    default:
-      return false;
-  }
 }
 
 /** Same stored representation (1 and 1.0 differ here: both are kept as written). */
