@@ -159,13 +159,9 @@ export class QuerySession {
   query(text: string, params: Readonly<Record<string, unknown>> | undefined, options: QueryOptions = {}, known?: PreparedQuery): QueryResult {
     const started = performance.now();
     const values = toQueryParameters(params);
-    let prepared = this.knownWrite(text, known);
-    if (prepared === undefined) {
-      const read = this.tryRead(text, values, options, started, known);
-      if (read.result !== undefined) return read.result;
-      prepared = read.prepared;
-    }
-    const { run, txn } = this.startWrite(text, prepared, values, options);
+    const read = this.tryRead(text, values, options, started, known);
+    if (read.result !== undefined) return read.result;
+    const { run, txn } = this.startWrite(text, read.prepared, values, options);
     let result: QueryResult;
     let commit: CommitResult;
     try {
@@ -185,13 +181,9 @@ export class QuerySession {
   async queryAsync(text: string, params: Readonly<Record<string, unknown>> | undefined, options: QueryOptions = {}, known?: PreparedQuery): Promise<QueryResult> {
     const started = performance.now();
     const values = toQueryParameters(params);
-    let prepared = this.knownWrite(text, known);
-    if (prepared === undefined) {
-      const read = this.tryRead(text, values, options, started, known);
-      if (read.result !== undefined) return read.result;
-      prepared = read.prepared;
-    }
-    const { run, txn } = this.startWrite(text, prepared, values, options);
+    const read = this.tryRead(text, values, options, started, known);
+    if (read.result !== undefined) return read.result;
+    const { run, txn } = this.startWrite(text, read.prepared, values, options);
     let result: QueryResult;
     try {
       result = collectRun(run, started);
@@ -214,8 +206,8 @@ export class QuerySession {
 
   /**
    * The plan of a statement known to write (Q6), access-checked, or undefined when the statement
-   * is not known to write (it then goes through tryRead). The plan may be stale: startWrite
-   * checks it against the writer's schema version.
+   * is not known to write. The plan may be stale: startWrite checks it against the writer's
+   * schema version.
    */
   private knownWrite(text: string, known: PreparedQuery | undefined): PreparedQuery | undefined {
     const prepared = known !== undefined ? (known.isWrite ? known : undefined) : this.writeHints.get(text);
@@ -237,7 +229,10 @@ export class QuerySession {
     if (hints.size > WRITE_HINTS_MAX) hints.delete(hints.keys().next().value!);
   }
 
-  /** Run a read statement on a snapshot; for a write, return its prepared form instead. */
+  /**
+   * Run a read statement on a snapshot; for a write, return its prepared form instead (without
+   * taking a snapshot when it is known to write, Q6).
+   */
   private tryRead(
     text: string,
     values: Record<string, Value>,
@@ -245,6 +240,8 @@ export class QuerySession {
     started: number,
     known: PreparedQuery | undefined,
   ): { result?: QueryResult; prepared: PreparedQuery } {
+    const write = this.knownWrite(text, known);
+    if (write !== undefined) return { prepared: write };
     const host = this.host;
     const { graph } = this.snapshot(started);
     const prepared = known !== undefined && host.engine.isCurrent(known, graph) ? known : host.engine.prepare(text, graph);
