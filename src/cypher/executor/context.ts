@@ -39,16 +39,16 @@ export class ExecContext implements FunctionContext {
   // Set per execution (constructor or rebind); operators read them at use time.
   graph: GraphReader;
   entities: EntityAccess;
-  mutations: Mutations | null;
-  params: Readonly<Record<string, Value>>;
-  token: CancellationToken;
-  maxIntermediateRows: number;
+  mutations!: Mutations | null;
+  params!: Readonly<Record<string, Value>>;
+  token!: CancellationToken;
+  maxIntermediateRows!: number;
   /** What scalar functions get: this context itself (FunctionContext). */
   readonly fn: FunctionContext = this;
   /** rand(); seedable for tests. */
-  random: () => number;
+  random!: () => number;
   private startedAtMs = -1;
-  profile: Map<object, ProfileEntry> | null;
+  profile!: Map<object, ProfileEntry> | null;
   /** Instantiated subquery plans, by subplan index (created on first use). */
   readonly subplans: (Operator | undefined)[] = [];
   private ticks = 0;
@@ -56,18 +56,13 @@ export class ExecContext implements FunctionContext {
   constructor(options: ExecOptions) {
     this.graph = options.graph;
     this.entities = new EntityAccess(options.graph);
-    this.mutations = options.mutations;
-    this.params = options.params;
-    this.token = options.token;
-    this.maxIntermediateRows = options.maxIntermediateRows;
-    this.profile = options.profile ?? null;
-    this.random = options.random ?? Math.random;
+    this.rebind(options);
   }
 
   /**
-   * Start another execution on this context (and the operators made for it): everything the
-   * constructor sets, the statement clock and the tick count start over. Only for read-only,
-   * unprofiled executions (PlanExecution pools those).
+   * Bind this context (and the operators made for it) to an execution: its options, and the
+   * statement clock and tick count start over. The constructor binds the first; PlanExecution
+   * rebinds pooled contexts, only for read-only, unprofiled executions.
    */
   rebind(options: ExecOptions): void {
     if (options.graph !== this.graph) {
