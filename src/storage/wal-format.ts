@@ -47,6 +47,7 @@
 // old frame after it, so no stale frame can be mistaken for part of the current log.
 
 import { crc32 } from 'node:zlib';
+import { OFFSET_CHECKSUM } from './page.js';
 
 export const WAL_MAGIC = 0x4f4d574c;
 export const WAL_FORMAT_VERSION = 1;
@@ -170,9 +171,9 @@ export function encodeSealedFrame(
 ): number {
   const v = writeFrameFields(out, frame);
   const ops = crcOperatorsFor(page.length);
-  const crcA = crcOfBytes(page, 0, PAGE_CHECKSUM_OFFSET, 0);
-  const crcB = crcOfBytes(page, PAGE_CHECKSUM_OFFSET, PAGE_CHECKSUM_OFFSET + 4, 0);
-  const stored = dv(page).getUint32(PAGE_CHECKSUM_OFFSET);
+  const crcA = crcOfBytes(page, 0, OFFSET_CHECKSUM, 0);
+  const crcB = crcOfBytes(page, OFFSET_CHECKSUM, OFFSET_CHECKSUM + 4, 0);
+  const stored = dv(page).getUint32(OFFSET_CHECKSUM);
   const pageCrc = (applyOperator(ops.afterContent, (applyOperator(ops.afterField, crcA) ^ crcB ^ crcA) >>> 0) ^ stored) >>> 0;
   const headerCrc = crcOfBytes(out, 0, 32, previousChecksum);
   const checksum = (applyOperator(ops.afterPage, headerCrc) ^ pageCrc) >>> 0;
@@ -180,8 +181,6 @@ export function encodeSealedFrame(
   return checksum;
 }
 
-/** Where page.ts keeps a page's checksum (OFFSET_CHECKSUM): the field crc(page) skips. */
-const PAGE_CHECKSUM_OFFSET = 16;
 /** The reflected CRC-32 polynomial of zlib. */
 const CRC_POLY = 0xedb88320;
 
@@ -258,7 +257,7 @@ function crcOperatorsFor(pageSizeBytes: number): CrcOperators {
   if (ops === undefined) {
     ops = {
       afterField: operatorTable(shiftOperator(4)),
-      afterContent: operatorTable(shiftOperator(pageSizeBytes - PAGE_CHECKSUM_OFFSET - 4)),
+      afterContent: operatorTable(shiftOperator(pageSizeBytes - OFFSET_CHECKSUM - 4)),
       afterPage: operatorTable(shiftOperator(pageSizeBytes)),
     };
     crcOperators.set(pageSizeBytes, ops);
