@@ -4,47 +4,23 @@
 // 2,000,000 rows stream with flat memory; the demo answers piped queries; a failed job is
 // reported once.
 import { spawn } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir } from '../support/cli.js';
+import { CLI_BUILT, REPO_ROOT, runOmbraProcess, tempDir, type ProcessRun } from '../support/cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = join(root, 'bin/ombra.js');
-const built = existsSync(join(root, 'dist/shell/cli.js'));
 const temp = tempDir('ombra-e2e-shell-');
 afterAll(() => temp.cleanup());
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function ombra(args: string[], stdin: string | null = null, env: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: temp.dir,
-      // A slow-operation warning is a fair line on stderr, but its timing depends on the
-      // machine's load: these tests are about which stream carries what, so no warnings.
-      env: { ...process.env, OMBRA_HISTORY: '', NO_COLOR: '1', OMBRA_SLOW_OPERATION_MS: '600000', ...env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-    if (stdin === null) child.stdin.end();
-    else child.stdin.end(stdin);
-  });
+function ombra(args: string[], stdin: string | null = null, env: NodeJS.ProcessEnv = {}): Promise<ProcessRun> {
+  // A slow-operation warning is a fair line on stderr, but its timing depends on the
+  // machine's load: these tests are about which stream carries what, so no warnings.
+  return runOmbraProcess(args, { cwd: temp.dir, stdin, env: { ...process.env, OMBRA_HISTORY: '', NO_COLOR: '1', OMBRA_SLOW_OPERATION_MS: '600000', ...env } });
 }
 
 const db = (name: string): string => join(temp.dir, name);
 
-describe.skipIf(!built)('ombra shell and piped ombra DB', () => {
+describe.skipIf(!CLI_BUILT)('ombra shell and piped ombra DB', () => {
   it('piped statements: JSON rows on stdout, nothing else; exit 0', async () => {
     const run = await ombra(
       [db('a.db')],
@@ -92,7 +68,7 @@ describe.skipIf(!built)('ombra shell and piped ombra DB', () => {
     const path = db('locked.db');
     const holder = spawn(
       process.execPath,
-      ['-e', `import(${JSON.stringify(join(root, 'dist/src/database.js'))}).then(({ Database }) => { Database.open(${JSON.stringify(path)}, { logLevel: 'silent' }); process.stdout.write('ready\\n'); setInterval(() => {}, 1000); })`],
+      ['-e', `import(${JSON.stringify(join(REPO_ROOT, 'dist/src/database.js'))}).then(({ Database }) => { Database.open(${JSON.stringify(path)}, { logLevel: 'silent' }); process.stdout.write('ready\\n'); setInterval(() => {}, 1000); })`],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     try {
@@ -123,7 +99,7 @@ describe.skipIf(!built)('ombra shell and piped ombra DB', () => {
   });
 
   it('streams 2,000,000 JSON rows with peak RSS under 150 MB', async () => {
-    const probe = `import(${JSON.stringify(join(root, 'dist/shell/cli.js'))}).then(async ({ runCli }) => {
+    const probe = `import(${JSON.stringify(join(REPO_ROOT, 'dist/shell/cli.js'))}).then(async ({ runCli }) => {
       const code = await runCli(['shell', '--format', 'json', '-c', 'UNWIND range(1, 2000000) AS i RETURN i']);
       process.stderr.write('maxRSS=' + process.resourceUsage().maxRSS + '\\n');
       process.exitCode = code;

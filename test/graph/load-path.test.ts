@@ -3,27 +3,17 @@
 // remember endpoints found through a unique index. Each shortcut is checked against what the
 // plain path must give: same records, same refusals, nothing left behind by a refusal.
 import { afterEach, describe, expect, it } from 'vitest';
-import { isOmbraError } from '../../src/errors.js';
 import { ByteBuffer } from '../../src/graph/encoding.js';
 import { GraphWriter } from '../../src/graph/writer.js';
 import type { PropertyMap, PropertyValue } from '../../src/graph/value.js';
-import { GraphDb } from '../support/graph-harness.js';
+import { codeOf, GraphDb } from '../support/graph-harness.js';
 import { SOAK, mulberry32, testSeed, withSeed } from '../support/rng.js';
 
 let db: GraphDb | undefined;
-afterEach(() => {
+afterEach(async () => {
+  await db?.close();
   db = undefined;
 });
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (isOmbraError(error)) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 /** A random storable value (scalars, lists of scalars) or null. */
 function randomValue(rnd: () => number): PropertyValue {

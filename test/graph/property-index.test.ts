@@ -8,21 +8,11 @@ import { IndexKeyBuilder, INDEX_VALUE_BYTES_MAX, compareCodePoints, compareScala
 import { GraphWriter } from '../../src/graph/writer.js';
 import { float, toPropertyValue, type PropertyValue } from '../../src/graph/value.js';
 import { compareBytes } from '../../src/storage/keys.js';
-import { GraphDb } from '../support/graph-harness.js';
+import { codeOf, GraphDb } from '../support/graph-harness.js';
 import { SOAK, testSeed } from '../support/rng.js';
 
 const hex = (bytes: Uint8Array): string => Buffer.from(bytes).toString('hex').replace(/(..)/g, '$1 ').trim();
 const ONE_F = '30 bf f0 00 ff 00 ff 00 ff 00 ff 00 ff 00 ff 80 00 ff';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (isOmbraError(error)) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 describe('index key encoding', () => {
   it('pins the bytes of each type', () => {

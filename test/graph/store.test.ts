@@ -1,22 +1,11 @@
 // Graph store API: nodes, relationships, properties, labels, expansion, degrees, errors,
 // iteration under change, catalog caching across rollbacks and snapshots.
 import { afterEach, describe, expect, it } from 'vitest';
-import { isOmbraError } from '../../src/errors.js';
 import { GraphReader } from '../../src/graph/reader.js';
 import { GraphWriter } from '../../src/graph/writer.js';
 import { float, toPropertyValue, type PropertyValue } from '../../src/graph/value.js';
-import { GraphDb } from '../support/graph-harness.js';
+import { codeOf, GraphDb } from '../support/graph-harness.js';
 import { sortNeighbours } from '../support/graph-model.js';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (error) {
-    if (isOmbraError(error)) return error.code;
-    throw error;
-  }
-  return undefined;
-}
 
 let db: GraphDb;
 afterEach(async () => {

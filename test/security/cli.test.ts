@@ -3,29 +3,17 @@
 // audit line fails `ombra audit --verify` (exit 2); salvage reads an encrypted (and damaged)
 // database with its key and writes an encrypted result; the real process (bin/ombra.js) exits 3
 // on a wrong key and leaves every file byte-identical.
-import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { readKeyArea } from '../../src/security/key-area.js';
+import { CLI_BUILT, runOmbraProcess, type ProcessRun } from '../support/cli.js';
 import { cleanupAll, cliEnv, filesUnder, KEY_A, KEY_B, names, openDb, plaintextIn, readNames, snapshotDir, workDir, writePeople } from './support.js';
 
 afterEach(cleanupAll);
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-const built = existsSync(join(root, 'dist/shell/cli.js'));
-
-function ombraProcess(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(root, 'bin/ombra.js'), ...args], { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
-  });
+function ombraProcess(args: string[], env: NodeJS.ProcessEnv): Promise<ProcessRun> {
+  return runOmbraProcess(args, { env: { PATH: process.env.PATH ?? '', NO_COLOR: '1', ...env } });
 }
 
 function auditLines(log: string): { user: string; action: string; outcome: string; detail: string | null }[] {
@@ -164,7 +152,7 @@ describe('salvage of an encrypted database', () => {
   });
 });
 
-describe.skipIf(!built)('the real process (bin/ombra.js)', () => {
+describe.skipIf(!CLI_BUILT)('the real process (bin/ombra.js)', () => {
   it('exits 3 on a missing or wrong key and leaves the database, its WAL and everything beside it byte-identical; 0 with the key', async () => {
     const dir = workDir();
     const path = join(dir, 'enc.db');

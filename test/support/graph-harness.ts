@@ -1,6 +1,7 @@
 // Helpers for graph store tests: a pager on the simulated file system, one GraphShared per
 // open database, write/read transactions as callbacks, and checkGraph with page accounting.
 import { expect } from 'vitest';
+import { isOmbraError } from '../../src/errors.js';
 import { checkGraph, type GraphProblem } from '../../src/graph/check.js';
 import { GraphReader } from '../../src/graph/reader.js';
 import { GraphShared } from '../../src/graph/shared.js';
@@ -67,4 +68,15 @@ export class GraphDb {
   async close(): Promise<void> {
     await this.pager.close();
   }
+}
+
+/** The OmbraError code `fn` throws, or undefined when it returns; anything else is rethrown. */
+export function codeOf(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (error) {
+    if (isOmbraError(error)) return error.code;
+    throw error;
+  }
+  return undefined;
 }
