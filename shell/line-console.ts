@@ -3,29 +3,19 @@
 // dashboard's UI thread does not hold a second copy of the engine.
 
 import type { Readable } from 'node:stream';
-import { Database, MEMORY_PATH, type OpenOptions } from '../src/database.js';
-import { OmbraError, toOmbraError } from '../src/errors.js';
+import { MEMORY_PATH, type Database } from '../src/database.js';
+import type { OmbraError } from '../src/errors.js';
 import { startMetricsServer, type MetricsServer } from '../src/observe/http.js';
 import { installShutdownHandlers } from '../src/observe/shutdown.js';
 import { EXIT, exitCodeFor, printError, showProgress } from './cli-support.js';
 import { consoleSettings, historyPath, startConsoleWorker, type ConsoleLaunch, type ConsoleSettings } from './console.js';
 import { LocalBackend } from './local-backend.js';
+import { openForCommand } from './open-for-command.js';
 import { runLineShell } from './line-shell.js';
 import type { OutStream } from './line-output.js';
 import type { OutputFormat } from './protocol.js';
 import type { AttachWorkerExtension, WorkerExtension } from './worker-extension.js';
 import type { WorkerBackend } from './worker-backend.js';
-
-/** Open the console's database; any failure is exit 3 (it names the file and the cause). */
-export function openConsoleDatabase(path: string, options: OpenOptions): Database {
-  try {
-    return Database.open(path, options);
-  } catch (error) {
-    const e = toOmbraError(error);
-    if (e.exitCode === EXIT.cannotOpen) throw e;
-    throw new OmbraError('OPEN_FAILED', `cannot open ${path}: ${e.message}`, { file: path, cause: e.code }, { cause: e });
-  }
-}
 
 export async function runLineConsole(launch: ConsoleLaunch, stdin: Readable & { isTTY?: boolean }): Promise<number> {
   const { io, flags } = launch;
@@ -35,15 +25,13 @@ export async function runLineConsole(launch: ConsoleLaunch, stdin: Readable & { 
   return interactive ? runPromptConsole(launch, stdin, settings, format) : runScriptConsole(launch, stdin, settings, format);
 }
 
-type Settings = ConsoleSettings;
-
 /**
  * Scripts, pipes, -c and -f: the engine in-process (no thread hop per row; stdout's
  * backpressure reaches the engine directly). SIGINT / SIGTERM cancel the statement at its
  * next row batch and close the database cleanly (observe/shutdown.ts); a single operator that
  * computes for a long time (one big aggregation) finishes its step first.
  */
-async function runScriptConsole(launch: ConsoleLaunch, stdin: Readable & { isTTY?: boolean }, settings: Settings, format: OutputFormat): Promise<number> {
+async function runScriptConsole(launch: ConsoleLaunch, stdin: Readable & { isTTY?: boolean }, settings: ConsoleSettings, format: OutputFormat): Promise<number> {
   const { io } = launch;
   const open = settings.open;
   const path = launch.dbPath ?? MEMORY_PATH;
@@ -51,7 +39,7 @@ async function runScriptConsole(launch: ConsoleLaunch, stdin: Readable & { isTTY
   if (settings.logDefaulted) open.logLevel = 'warn';
   let db: Database;
   try {
-    db = openConsoleDatabase(path, open);
+    db = openForCommand(path, open);
   } catch (error) {
     printError(io, error);
     return exitCodeFor(error);
@@ -101,7 +89,7 @@ async function runScriptConsole(launch: ConsoleLaunch, stdin: Readable & { isTTY
  * for the dashboard, so Ctrl-C cancels even a statement stuck inside one long operator — the
  * key reaches this thread, which sets the shared flag the engine checks.
  */
-async function runPromptConsole(launch: ConsoleLaunch, stdin: Readable & { isTTY?: boolean }, settings: Settings, format: OutputFormat): Promise<number> {
+async function runPromptConsole(launch: ConsoleLaunch, stdin: Readable & { isTTY?: boolean }, settings: ConsoleSettings, format: OutputFormat): Promise<number> {
   const { io } = launch;
   const path = launch.dbPath ?? MEMORY_PATH;
   let backend: WorkerBackend;

@@ -1,13 +1,15 @@
-// Opening the database of a one-shot command (`ombra checkpoint DB`, `ombra backup DB`...): a
-// module of its own, so cli-support stays free of the engine (the console's UI thread uses it).
+// Opening the database of a one-shot command (`ombra checkpoint DB`, `ombra backup DB`...) or
+// of the line shell: a module of its own, so cli-support stays free of the engine (the
+// console's UI thread uses it).
 
 import { Database, type OpenOptions } from '../src/database.js';
 import { OmbraError, toOmbraError } from '../src/errors.js';
 import { EXIT } from './cli-support.js';
 
 /**
- * Open an existing database for a command (admin commands never create one). Any failure to
- * open exits 3 (DESIGN.md §7); the message names the file and the cause.
+ * Open a database for a command: an existing one unless `options.create` says otherwise (admin
+ * commands never create one; the line shell does). Any failure to open exits 3 (DESIGN.md §7);
+ * the message names the file and the cause.
  */
 export function openForCommand(path: string, options: OpenOptions = {}): Database {
   // A one-shot command's stderr carries problems, not open/checkpoint/close lines: log at
