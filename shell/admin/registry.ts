@@ -14,7 +14,6 @@ import { TRANSACTION_COMMANDS } from './transaction.js';
 import type { AdminCommand } from './types.js';
 
 export { usageError } from './usage.js';
-export { editDistance };
 
 export const ADMIN_COMMANDS: readonly AdminCommand[] = [
   ...OPS_COMMANDS,

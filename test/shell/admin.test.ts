@@ -3,7 +3,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Database } from '../../src/database.js';
-import { ADMIN_COMMANDS, commandHelp, editDistance } from '../../shell/admin/registry.js';
+import { ADMIN_COMMANDS, commandHelp } from '../../shell/admin/registry.js';
+import { editDistance } from '../../shell/edit-distance.js';
 import { tempDir } from '../support/cli.js';
 import { collect, memoryDb, newSession } from './session-support.js';
 
