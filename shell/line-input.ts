@@ -35,7 +35,7 @@ export class UnitReader {
     line += countNewlines(this.pending, cursor, consumed);
     this.pending = rest;
     this.pendingLine = line;
-    return out.filter((unit) => unit.text.startsWith(':') || !isOnlyComments(unit.text.replace(/;$/, '')));
+    return out;
   }
 
   /**

@@ -124,10 +124,9 @@ export class ShellSession {
       const text = input.trim();
       const { units, rest } = splitInput(`${text}\n`);
       if (!isOnlyComments(rest)) units.push(rest.trim()); // a last statement without ';'
-      const real = units.filter((unit) => unit.startsWith(':') || !isOnlyComments(unit.replace(/;$/, '')));
       await this.runUnits(
         run,
-        real.map((unit) => ({ text: unit, origin: null })),
+        units.map((unit) => ({ text: unit, origin: null })),
         0,
       );
     } finally {

@@ -5,7 +5,7 @@
 // behaves the same.
 
 export interface SplitResult {
-  /** Complete units, in order: statements with their ';', or ':command' lines. */
+  /** Complete units, in order: statements with their ';', or ':command' lines; never blank or only comments. */
   units: string[];
   /** Offset in the text where each unit starts (for line numbers of scripts). */
   starts: number[];
