@@ -599,9 +599,7 @@ export class Pager implements PagerCore {
 
   /** Invariant K1: durable, and needed by no reader. */
   private checkpointTarget(): number {
-    let target = this.wal.durableSequence;
-    for (const reader of this.readers) if (reader.snapshotSequence < target) target = reader.snapshotSequence;
-    return target;
+    return Math.min(this.wal.durableSequence, this.oldestReaderSnapshot());
   }
 
   /** Invariant R3. */
@@ -679,7 +677,7 @@ export class Pager implements PagerCore {
     }
     if (this.autoCheckpointQueued) return;
     // A reader pins frames and everything durable it allows is copied already.
-    if (oldestReader < committed && this.checkpointTarget() <= this.backfilled) return;
+    if (oldestReader < committed && Math.min(this.wal.durableSequence, oldestReader) <= this.backfilled) return;
     this.autoCheckpointQueued = true;
     setImmediate(() => {
       this.autoCheckpointQueued = false;
