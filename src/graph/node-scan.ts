@@ -90,19 +90,11 @@ export class RecordScan implements NodeScan {
       this.started = true;
       cur.seekFirst();
     } else cur.next();
-    const tree = this.tree;
     while (cur.valid) {
-      if (this.zeroCopy) {
-        cur.locateValue();
-        this.buf = tree.locatedBuf;
-        this.start = tree.locatedStart;
-        this.end = tree.locatedEnd;
-      } else {
-        const value = cur.value;
-        this.buf = value;
-        this.start = 0;
-        this.end = value.length;
-      }
+      const value = cur.value;
+      this.buf = value;
+      this.start = 0;
+      this.end = value.length;
       if (this.labelId < 0 || nodeRecordHasLabel(this.buf, this.labelId, this.start, this.end)) {
         this.nodeId = readOrderedVarint(cur.keyBytes, 0, cur.keyLength);
         this.propertiesAt = -1;
