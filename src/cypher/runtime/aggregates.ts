@@ -93,14 +93,8 @@ class SumAccumulator implements Accumulator {
     if (typeof number === 'bigint') {
       // An INTEGER whose nearest double lies within ±2^31 is that double exactly.
       const small = Number(number);
-      if (small < SMALL_LIMIT && small > -SMALL_LIMIT) {
-        const sum = this.smallSum + small;
-        if (sum < SMALL_SUM_LIMIT && sum > -SMALL_SUM_LIMIT) this.smallSum = sum;
-        else {
-          this.bigSum += BigInt(sum);
-          this.smallSum = 0;
-        }
-      } else this.bigSum += number;
+      if (small < SMALL_LIMIT && small > -SMALL_LIMIT) this.addToSmallSum(small);
+      else this.bigSum += number;
     } else {
       this.floatSum += number;
       this.sawFloat = true;
@@ -108,6 +102,10 @@ class SumAccumulator implements Accumulator {
   }
   addSmallInteger(small: number): void {
     this.count++;
+    this.addToSmallSum(small);
+  }
+  /** Add an integer within ±2^31 to the number part, flushing it to the bigint part past ±2^52. */
+  private addToSmallSum(small: number): void {
     const sum = this.smallSum + small;
     if (sum < SMALL_SUM_LIMIT && sum > -SMALL_SUM_LIMIT) this.smallSum = sum;
     else {
