@@ -26,18 +26,9 @@ import { CorruptionError } from '../errors.js';
 import { BTree, rootInSlot } from '../storage/btree.js';
 import type { Cursor } from '../storage/btree-cursor.js';
 import { ROOT_SLOT } from '../storage/meta.js';
+import { canDefer, type DeferringStore } from '../storage/transaction.js';
 import type { PageStore } from '../storage/types.js';
 import { ByteBuffer, orderedVarintEnd, putVarint, readOrderedVarint, readVarint } from './encoding.js';
-
-/** A write transaction that holds deferred writes (transaction.ts T5). */
-interface DeferringStore extends PageStore {
-  deferUntilRead(slot: number, flush: () => void): void;
-  flushDeferred(slot?: number): void;
-}
-
-function canDefer(store: PageStore): store is DeferringStore {
-  return store.writable && typeof (store as Partial<DeferringStore>).deferUntilRead === 'function';
-}
 
 /** Flush every deferred tree after this many relationships (bounds memory; errors come early enough). */
 const MAX_PENDING = 1 << 16;

@@ -38,6 +38,7 @@ import { CorruptionError, GraphError } from '../errors.js';
 import { BTree, rootInSlot } from '../storage/btree.js';
 import { KeyBuilder, KeyReader } from '../storage/keys.js';
 import { COUNTER, ROOT_SLOT } from '../storage/meta.js';
+import { canDefer } from '../storage/transaction.js';
 import type { PageStore } from '../storage/types.js';
 import { ByteBuffer, putVarint, readOrderedVarint, readVarint, varintEnd } from './encoding.js';
 import { decodeUtf8 } from './record.js';
@@ -283,8 +284,8 @@ export class CatalogView {
     const next = current + delta;
     if (next < 0) throw new CorruptionError(`catalog: count of label id ${labelId} would drop below 0`, { id: labelId, tree: 'catalog' });
     written.set(labelId, next);
-    const store = this.store as PageStore & { deferUntilRead?: (slot: number, flush: () => void) => void };
-    if (typeof store.deferUntilRead === 'function') {
+    const store = this.store;
+    if (canDefer(store)) {
       let pending = labelCountsPending.get(this.store);
       if (pending === undefined) labelCountsPending.set(this.store, (pending = new Set()));
       pending.add(labelId);

@@ -22,6 +22,17 @@ import { PAGE_HEADER_BYTES, usableBytes } from './page.js';
 import type { Lsn, PageId, PageStore } from './types.js';
 
 /** What transactions need from the pager (implemented in pager.ts). */
+/** A store that holds deferred writes (a write transaction, invariant T5). */
+export interface DeferringStore extends PageStore {
+  deferUntilRead(slot: number, flush: () => void): void;
+  flushDeferred(slot?: number): void;
+}
+
+/** Whether `store` defers writes (T5): a write transaction; read snapshots and other stores write at once. */
+export function canDefer(store: PageStore): store is DeferringStore {
+  return store.writable && typeof (store as Partial<DeferringStore>).deferUntilRead === 'function';
+}
+
 export interface PagerCore {
   readonly pageSizeBytes: number;
   readonly path: string;
