@@ -86,7 +86,8 @@ export interface AuditEntry {
 }
 
 export const TARGET_CHARS_MAX = 4096;
-const ZERO_HASH = '0'.repeat(64);
+/** The hash before the first record of a chain (an empty log's head). */
+export const ZERO_HASH = '0'.repeat(64);
 const LOCK_WAIT_MS = 5000;
 const LOCK_STALE_MS = 30_000;
 const TAIL_CHUNK_BYTES = 16 * 1024;

@@ -32,7 +32,7 @@ import type { JobInfo, JobKind } from '../ops/job-types.js';
 import type { Pager, WriteTransaction } from '../storage/pager.js';
 import type { FileSystem, Lsn } from '../storage/types.js';
 import * as access from './access.js';
-import { AuditLog, AuditScope, queryAuditLog, verifyAuditLog, type AuditEntry, type AuditOutcome, type AuditQuery, type AuditRecord, type AuditVerifyReport } from './audit.js';
+import { AuditLog, AuditScope, queryAuditLog, verifyAuditLog, ZERO_HASH, type AuditEntry, type AuditOutcome, type AuditQuery, type AuditRecord, type AuditVerifyReport } from './audit.js';
 import { JOB_PERMISSION, permissionLabel, statementNeeds, type Permission } from './permissions.js';
 
 /** How a writing statement ended, for recordStatement. */
@@ -294,7 +294,7 @@ export class Security implements StatementGuard {
   /** Check the hash chain of this database's audit log (console `:audit verify`). Needs Admin. Cost: reads the log once. */
   verifyAudit(): AuditVerifyReport {
     const path = this.auditLogPath('audit.verify');
-    if (!this.options.fs.exists(path)) return { path, ok: true, records: 0, head: '0'.repeat(64), firstBad: null };
+    if (!this.options.fs.exists(path)) return { path, ok: true, records: 0, head: ZERO_HASH, firstBad: null };
     return verifyAuditLog(this.options.fs, path);
   }
 
