@@ -25,9 +25,8 @@ const CACHE_PAGES = arg('cache', 5000);
 const BATCH = 10_000;
 
 // The graph every engine of bench/social gets (mulberry32, seed 42, BENCHMARKS.md's draw order).
-const workload = socialWorkload({ persons: N, degree: DEGREE, lookups: 20_000 });
-let { persons, edges } = workload;
-const { lookups } = workload;
+// let: the load drops persons and edges once it is done with them (below).
+let { persons, edges, lookups } = socialWorkload({ persons: N, degree: DEGREE, lookups: 20_000 });
 const relationships = edges.length;
 
 const dir = mkdtempSync(join(tmpdir(), 'ombra-graph-micro-'));

@@ -50,7 +50,7 @@ function durableCommits(db: Database, n: number): number[] {
   return times.sort((a, b) => a - b);
 }
 
-async function groupCommits(db: Database, committers: number, perCommitter: number): Promise<number> {
+export async function groupCommits(db: Database, committers: number, perCommitter: number): Promise<number> {
   const started = performance.now();
   await Promise.all(
     Array.from({ length: committers }, async (_, c) => {

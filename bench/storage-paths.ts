@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { Database } from '../src/database.js';
 import { BTree, rootInMemory } from '../src/storage/btree.js';
 import { KeyBuilder } from '../src/storage/keys.js';
+import { median } from './social/harness.js';
 import { mulberry32 } from './social/workload.js';
 
 export interface StoragePathFigures {
@@ -22,11 +23,6 @@ export interface StoragePathFigures {
   btree_insert_per_s: number;
   btree_get_per_s: number;
   btree_pages: number;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[s.length >> 1]!;
 }
 
 function shuffledKeys(count: number, seed: number): Uint8Array[] {
