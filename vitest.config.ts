@@ -9,5 +9,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: 'forks',
     reporters: ['default'],
+    // A page buffer reused while something still reads it shows up as garbage (page-pool.ts PP4).
+    env: { OMBRA_POISON_FREED_PAGES: '1' },
   },
 });

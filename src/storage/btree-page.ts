@@ -458,6 +458,11 @@ export function internalSearch(page: Uint8Array, c: number, e: number, key: Uint
 // zero pad sorts first, as a shorter key does), so the answer is internalSearch's.
 const separatorPrefixes = new WeakMap<Uint8Array, Float64Array>();
 
+/** Drop what was derived from `page`'s bytes: the pager hands the buffer out again (page-pool.ts PP2). */
+export function forgetSeparatorPrefixes(page: Uint8Array): void {
+  separatorPrefixes.delete(page);
+}
+
 function buildSeparatorPrefixes(page: Uint8Array, c: number, e: number, pageId: PageId, tree: string): Float64Array {
   const n = (page[c]! << 8) | page[c + 1]!;
   const lowest = c + NODE_HEADER_BYTES + 2 * n;

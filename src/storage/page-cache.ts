@@ -17,6 +17,9 @@
 //       page is never evicted before it is in the WAL: it is never here before).
 //  (C2) A pinned entry is never evicted. resident ≤ capacity unless every entry is pinned.
 //  (C3) Images in the cache are never modified in place; writers copy (pager.ts).
+//  (C4) An image the cache lets go (displaced by a newer one, evicted, removed) goes to
+//       `onRelease` (the pager retires it into its page pool, page-pool.ts); clear() lets
+//       images go without it (after a rewind nothing may be reused, page-pool.ts PP3).
 
 import type { PageId } from './types.js';
 
@@ -45,7 +48,10 @@ export class PageCache {
   private capacityPages: number;
   readonly counters: PageCacheCounters = { hits: 0, misses: 0, evictions: 0 };
 
-  constructor(capacityPages: number) {
+  constructor(
+    capacityPages: number,
+    private readonly onRelease: (image: Uint8Array) => void = () => {},
+  ) {
     this.capacityPages = Math.max(1, capacityPages);
   }
 
@@ -78,6 +84,7 @@ export class PageCache {
   install(pageId: PageId, data: Uint8Array, tag: number): void {
     const existing = this.entries.get(pageId);
     if (existing !== undefined) {
+      if (existing.data !== data) this.onRelease(existing.data); // C4
       existing.data = data;
       existing.tag = tag;
       existing.referenced = true;
@@ -96,6 +103,7 @@ export class PageCache {
     this.entries.delete(pageId);
     this.ring[entry.slot] = undefined;
     this.holes.push(entry.slot);
+    this.onRelease(entry.data); // C4
   }
 
   /** Keep a page resident (invariant C2) until unpin. */
@@ -157,6 +165,7 @@ export class PageCache {
       this.holes.push(slot);
       this.entries.delete(entry.pageId);
       this.counters.evictions++;
+      this.onRelease(entry.data); // C4
       return true;
     }
     return false;

@@ -54,6 +54,7 @@ import { acquireLock, type DatabaseLock } from './lock.js';
 import * as meta from './meta.js';
 import { getPageLsn, pageProblem, resealPage, sealPage, verifyPage } from './page.js';
 import { PageCache } from './page-cache.js';
+import { PagePool } from './page-pool.js';
 import { ReadTransaction, WriteTransaction, type CommitOutcome, type CommitResult, type PagerCore } from './transaction.js';
 import type { FileHandle, FileSystem, Lsn, PageId } from './types.js';
 import { PREALLOCATION_STEP_BYTES_MAX, WriteAheadLog, type CommitRecord, type RecoveryReport } from './wal.js';
@@ -144,6 +145,9 @@ export class Pager implements PagerCore {
   readonly limits: { maxTransactionPages: number; transactionTimeoutMs: number; maxDatabaseSizeBytes: number };
 
   private readonly cache: PageCache;
+  private readonly pool: PagePool;
+  /** Transactions begun so far (page-pool.ts PP1). */
+  private transactionStamps = 0;
   private readonly wal: WriteAheadLog;
   private readonly readers = new Set<ReadTransaction>();
   private writer: WriteTransaction | null = null;
@@ -181,7 +185,8 @@ export class Pager implements PagerCore {
     this.pageSizeBytes = pageSizeBytes;
     this.readOnly = config.readOnly;
     this.walPath = `${path}-wal`;
-    this.cache = new PageCache(config.cacheSizePages);
+    this.pool = new PagePool(pageSizeBytes, poolLimitFor(config.cacheSizePages), () => this.oldestOpenStamp());
+    this.cache = new PageCache(config.cacheSizePages, (image) => this.retirePage(image));
     this.limits = {
       maxTransactionPages: config.maxTransactionPages,
       transactionTimeoutMs: config.transactionTimeoutMs,
@@ -275,7 +280,7 @@ export class Pager implements PagerCore {
       throw new TransactionError('TRANSACTION_STATE', 'another write transaction is open (ombra has one writer at a time)', {});
     }
     const sequence = this.wal.committedSequence;
-    const txn = new WriteTransaction(this, sequence, this.readAt(0, sequence).slice());
+    const txn = new WriteTransaction(this, sequence, this.pool.copyOf(this.readAt(0, sequence)));
     this.writer = txn;
     return txn;
   }
@@ -319,7 +324,7 @@ export class Pager implements PagerCore {
 
   private readWalFrame(sequence: number): Uint8Array {
     try {
-      return this.wal.readFrame(sequence);
+      return this.wal.readFrame(sequence, this.pool.take());
     } catch (error) {
       if (this.readOnly && error instanceof CorruptionError) throw snapshotExpired(this.path);
       throw error;
@@ -327,7 +332,7 @@ export class Pager implements PagerCore {
   }
 
   private readDbPage(pageId: PageId): Uint8Array {
-    const page = new Uint8Array(this.pageSizeBytes);
+    const page = this.pool.take();
     const read = this.dbFile.read(page, 0, this.pageSizeBytes, pageId * this.pageSizeBytes);
     if (read < this.pageSizeBytes) {
       throw new CorruptionError(`page ${pageId} of ${this.path} is missing: the file ends at ${this.dbFile.size()} bytes`, {
@@ -343,6 +348,39 @@ export class Pager implements PagerCore {
 
   endRead(txn: ReadTransaction): void {
     this.readers.delete(txn);
+  }
+
+  // ── page buffers (page-pool.ts) ──────────────────────────────────────────
+
+  nextTransactionStamp(): number {
+    return ++this.transactionStamps;
+  }
+
+  copyPage(page: Uint8Array): Uint8Array {
+    return this.pool.copyOf(page);
+  }
+
+  blankPage(): Uint8Array {
+    return this.pool.takeZeroed();
+  }
+
+  retirePage(image: Uint8Array): void {
+    this.pool.retire(image, this.transactionStamps);
+  }
+
+  /** PP1: readers is in begin order (a Set keeps insertion order), so its first is the oldest. */
+  private oldestOpenStamp(): number {
+    let oldest = this.writer?.stamp ?? Infinity;
+    for (const reader of this.readers) {
+      if (reader.stamp < oldest) oldest = reader.stamp;
+      break;
+    }
+    return oldest;
+  }
+
+  /** Page buffers reused instead of allocated, and buffers waiting in the pool. */
+  get pagePoolStats(): { reused: number; waiting: number } {
+    return { reused: this.pool.reused, waiting: this.pool.size };
   }
 
   endWrite(txn: WriteTransaction, committed: boolean): void {
@@ -539,6 +577,7 @@ export class Pager implements PagerCore {
   }
 
   private lastCopyCount = 0;
+  private checkpointPage: Uint8Array | null = null;
 
   private *copySteps(): Generator<void, void, void> {
     this.lastCopyCount = 0;
@@ -594,7 +633,8 @@ export class Pager implements PagerCore {
       const cached = this.cache.peek(pageId);
       if (cached !== undefined && cached.tag === version) return cached.data;
     }
-    return this.wal.readFrame(version);
+    // Written to the database file at once and dropped: one buffer serves every copy.
+    return this.wal.readFrame(version, (this.checkpointPage ??= new Uint8Array(this.pageSizeBytes)));
   }
 
   /** Invariant K1: durable, and needed by no reader. */
@@ -769,6 +809,7 @@ export class Pager implements PagerCore {
   private rewindAfterFailedSync(error: unknown): void {
     this.epoch++;
     this.readers.clear();
+    this.pool.dropRetired(); // PP3: the readers just forgotten may still hold retired images
     if (this.writer !== null) {
       this.writer.markEnded();
       this.writer = null;
@@ -793,7 +834,10 @@ export class Pager implements PagerCore {
 
   /** Change settings while running (console `:set`). Unknown keys are ignored here. */
   configure(settings: Partial<OmbraConfig>): void {
-    if (settings.cacheSizePages !== undefined) this.cache.resize(settings.cacheSizePages);
+    if (settings.cacheSizePages !== undefined) {
+      this.pool.setLimit(poolLimitFor(settings.cacheSizePages));
+      this.cache.resize(settings.cacheSizePages);
+    }
     if (settings.groupCommitIntervalMs !== undefined) this.wal.groupCommit.intervalMs = settings.groupCommitIntervalMs;
     if (settings.groupCommitMaxTransactions !== undefined) this.wal.groupCommit.maxTransactions = settings.groupCommitMaxTransactions;
     if (settings.walSizeBytesMax !== undefined) {
@@ -1136,3 +1180,8 @@ function commitFailed(error: unknown, walPath: string): OmbraError {
 export { ReadTransaction, WriteTransaction, type CommitResult } from './transaction.js';
 export type { CheckpointReport } from './checkpoint.js';
 export type { RecoveryReport } from './wal.js';
+
+/** Page buffers the pool may keep: a quarter of the cache budget, at least 64 (page-pool.ts PP3). */
+function poolLimitFor(cacheSizePages: number): number {
+  return Math.max(64, Math.floor(cacheSizePages / 4));
+}

@@ -36,6 +36,14 @@ export function canDefer(store: PageStore): store is DeferringStore {
 export interface PagerCore {
   readonly pageSizeBytes: number;
   readonly path: string;
+  /** The next transaction stamp: transactions are numbered in the order they begin (page-pool.ts PP1). */
+  nextTransactionStamp(): number;
+  /** A private copy of a page image (from the page pool). */
+  copyPage(page: Uint8Array): Uint8Array;
+  /** A zeroed page image (from the page pool). */
+  blankPage(): Uint8Array;
+  /** An image this transaction drops, to be reused once no transaction can hold it (page-pool.ts). */
+  retirePage(image: Uint8Array): void;
   /** Read page `pageId` as of `sequence` (invariant T1), verified. */
   readAt(pageId: PageId, sequence: number): Uint8Array;
   /** Bumped when a failed sync rewinds the log (invariant T4). */
@@ -64,6 +72,8 @@ abstract class BaseTransaction implements PageStore {
   abstract readonly writable: boolean;
   protected ended = false;
   readonly epoch: number;
+  /** Begin order (page-pool.ts PP1). */
+  readonly stamp: number;
 
   constructor(
     protected readonly core: PagerCore,
@@ -75,6 +85,7 @@ abstract class BaseTransaction implements PageStore {
     this.pageSizeBytes = core.pageSizeBytes;
     this.usableBytes = usableBytes(core.pageSizeBytes);
     this.epoch = core.epoch;
+    this.stamp = core.nextTransactionStamp();
   }
 
   get isEnded(): boolean {
@@ -199,7 +210,7 @@ export class WriteTransaction extends BaseTransaction {
     this.changed = true;
     const own = this.dirty.get(pageId);
     if (own !== undefined) return own;
-    const copy = super.read(pageId).slice();
+    const copy = this.core.copyPage(super.read(pageId));
     this.addDirty(pageId, copy);
     return copy;
   }
@@ -231,7 +242,11 @@ export class WriteTransaction extends BaseTransaction {
     }
     this.changed = true;
     // A free leaf's content means nothing (freelist.ts), so its image need not be written.
-    this.dirty.delete(pageId);
+    const image = this.dirty.get(pageId);
+    if (image !== undefined) {
+      this.dirty.delete(pageId);
+      this.core.retirePage(image);
+    }
     pushFreePage(this.freeListAccess, pageId);
   }
 
@@ -316,6 +331,7 @@ export class WriteTransaction extends BaseTransaction {
   rollback(): void {
     if (this.ended) return;
     this.ended = true;
+    for (const image of this.dirty.values()) this.core.retirePage(image); // T2: never installed
     this.dirty.clear();
     this.deferredMask = 0;
     this.deferredFlush = [];
@@ -339,7 +355,7 @@ export class WriteTransaction extends BaseTransaction {
   }
 
   private fresh(pageId: PageId): Uint8Array {
-    const page = new Uint8Array(this.pageSizeBytes);
+    const page = this.core.blankPage();
     this.addDirty(pageId, page);
     return page;
   }

@@ -168,6 +168,8 @@ export class WriteAheadLog {
   private waiters: SyncWaiter[] = [];
   private groupTimer: NodeJS.Timeout | null = null;
   private scratch = new Uint8Array(0);
+  /** One frame read into (readFrame with a target). */
+  private readScratch: Uint8Array | null = null;
   readonly counters: WalCounters = { framesWritten: 0, bytesWritten: 0, syncs: 0, transactionsWritten: 0, restarts: 0 };
   groupCommit: GroupCommitSettings = { intervalMs: 0, maxTransactions: 64 };
   /** Called with the duration of each WAL sync (metrics). */
@@ -262,8 +264,11 @@ export class WriteAheadLog {
     return versions === undefined ? 0 : versions[versions.length - 1]!;
   }
 
-  /** Read the page image of frame `sequence` (verified: P1 and the frame's salts). */
-  readFrame(sequence: number): Uint8Array {
+  /**
+   * Read the page image of frame `sequence` (verified: P1 and the frame's salts): a view of
+   * a new frame buffer, or copied into `into` (a page-sized buffer the caller reuses).
+   */
+  readFrame(sequence: number, into?: Uint8Array): Uint8Array {
     const slot = sequence - this.sequenceBase - 1;
     if (slot < 0 || slot >= this.nextSlot) {
       throw new StorageError('INTERNAL', `WAL frame sequence ${sequence} is not in the current log (base ${this.sequenceBase}, ${this.nextSlot} frames)`, {
@@ -271,7 +276,7 @@ export class WriteAheadLog {
         sequence,
       });
     }
-    const frame = new Uint8Array(this.frameSize);
+    const frame = into === undefined ? new Uint8Array(this.frameSize) : (this.readScratch ??= new Uint8Array(this.frameSize));
     const read = this.file.read(frame, 0, this.frameSize, frameOffset(slot, this.pageSizeBytes));
     const header = decodeFrameHeader(frame);
     if (read !== this.frameSize || header.salt1 !== this.salt1 || header.salt2 !== this.salt2) {
@@ -291,7 +296,9 @@ export class WriteAheadLog {
         problem,
       });
     }
-    return page;
+    if (into === undefined) return page;
+    into.set(page);
+    return into;
   }
 
   /**
