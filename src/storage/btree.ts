@@ -76,6 +76,7 @@ import { Cursor } from './btree-cursor.js';
 import { checkTree, treeStats, visitTreePages, type BTreeProblem, type BTreeStats, type PageKind } from './btree-check.js';
 import { freeOverflowChain, readOverflowChain, writeOverflowChain } from './overflow.js';
 import { prefixUpperBound } from './keys.js';
+import { NO_BYTES, scratchBytes } from './scratch.js';
 import type { PageId, PageStore } from './types.js';
 
 export type { BTreeProblem, BTreeProblemKind, BTreeStats, PageKind } from './btree-check.js';
@@ -223,7 +224,7 @@ export class BTree {
   }
 
   private get cellBuf(): Uint8Array {
-    return (this.cellBufOrNull ??= new Uint8Array(this.maxCellBytes + 16));
+    return (this.cellBufOrNull ??= scratchBytes(this.maxCellBytes + 16));
   }
 
   // ── reads ──────────────────────────────────────────────────────────────────
@@ -270,7 +271,7 @@ export class BTree {
   }
 
   /** Set by locate / locateAt: the value's bytes are locatedBuf[locatedStart, locatedEnd). */
-  locatedBuf: Uint8Array = new Uint8Array(0);
+  locatedBuf: Uint8Array = NO_BYTES;
   locatedStart = 0;
   locatedEnd = 0;
 
@@ -960,7 +961,7 @@ export class BTree {
     const m = al < bl ? al : bl;
     while (common < m && left[a + common] === cell[LEAF_CELL_HEADER_BYTES + common]) common++;
     const sepLen = common + 1 < bl ? common + 1 : bl;
-    const scratch = (this.sepScratch ??= new Uint8Array(this.maxCellBytes));
+    const scratch = (this.sepScratch ??= scratchBytes(this.maxCellBytes));
     copyBytes(scratch, 0, cell, LEAF_CELL_HEADER_BYTES, sepLen);
     return buildInternalCell(cell, leftId, scratch, 0, sepLen);
   }
