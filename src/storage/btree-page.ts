@@ -529,23 +529,129 @@ export function checkNodePage(page: Uint8Array, c: number, e: number, pageId: Pa
 
 let scratch = new Uint8Array(65536);
 
-/** Repack the cells against E, keeping pointer order; holes disappear. */
+/**
+ * Repack the cells against E in pointer (key) order: cell 0 ends at E, cell i+1 lies right
+ * below cell i; holes disappear. The layout a split or a bulk build writes, so a range read
+ * walks neighbouring bytes instead of cells scattered over the page.
+ *
+ * Cells already in that order sit in runs (cell i+1 ends where cell i starts): each run moves
+ * as one block, so a page that was packed in order and then took a few inserts costs a few
+ * block copies, not one per cell. No allocation.
+ */
 export function defragmentNode(page: Uint8Array, c: number, e: number, leaf: boolean): void {
   if (scratch.length < page.length) scratch = new Uint8Array(page.length);
   const s = scratch;
-  s.set(page.subarray(0, e));
+  const from = rd16(page, c + 2);
+  // The cell area into scratch at the same offsets: pointers keep meaning the same bytes.
+  s.set(page.subarray(from, e), from);
   const n = rd16(page, c);
   let start = e;
-  for (let i = 0; i < n; i++) {
-    const ptr = c + NODE_HEADER_BYTES + 2 * i;
-    const off = rd16(s, ptr);
-    const size = cellSize(s, off, leaf);
-    start -= size;
-    page.set(s.subarray(off, off + size), start);
-    wr16(page, ptr, start);
+  // The run being gathered: cells [runFirst, i), source bytes [runLow, runHigh).
+  let runFirst = 0;
+  let runLow = e;
+  let runHigh = e;
+  for (let i = 0; i <= n; i++) {
+    let off = 0;
+    let size = 0;
+    if (i < n) {
+      const ptr = c + NODE_HEADER_BYTES + 2 * i;
+      off = (page[ptr]! << 8) | page[ptr + 1]!;
+      // cellSize, spelled out: this loop is the whole cost of a repack.
+      if (!leaf) size = INTERNAL_CELL_HEADER_BYTES + ((s[off + 4]! << 8) | s[off + 5]!);
+      else if ((s[off]! & CELL_FLAG_OVERFLOW) !== 0) size = LEAF_CELL_HEADER_BYTES + ((s[off + 1]! << 8) | s[off + 2]!) + OVERFLOW_REF_BYTES;
+      else size = LEAF_CELL_HEADER_BYTES + ((s[off + 1]! << 8) | s[off + 2]!) + (s[off + 3]! * 0x1000000 + ((s[off + 4]! << 16) | (s[off + 5]! << 8) | s[off + 6]!));
+      if (i > 0 && off + size === runLow) {
+        runLow = off;
+        continue;
+      }
+    }
+    if (i > 0) {
+      // Close the run: it goes right below the cells placed so far; its pointers move with it.
+      const len = runHigh - runLow;
+      start -= len;
+      const shift = start - runLow;
+      if (shift !== 0) {
+        copyRange(page, start, s, runLow, len);
+        for (let j = runFirst; j < i; j++) wr16(page, c + NODE_HEADER_BYTES + 2 * j, rd16(page, c + NODE_HEADER_BYTES + 2 * j) + shift);
+      }
+    }
+    runFirst = i;
+    runLow = off;
+    runHigh = off + size;
   }
   wr16(page, c + 2, start);
   wr16(page, c + 4, 0);
+}
+
+/** Sizes of a node's cells by pointer index (repackAfterInserts' scratch). */
+let cellSizes = new Uint16Array(4096);
+
+/**
+ * defragmentNode for a node that was packed in key order with no holes when its content
+ * started at `packedStart`, and has only taken inserts since: the cells below packedStart are
+ * the new ones, the rest still lie packed in pointer order. Then a cell's size is the gap to
+ * the cell before it and only the new cells' headers are read; the old cells move as blocks
+ * (copyWithin), bottom run first, and the new ones drop into the gaps. Same bytes as
+ * defragmentNode, at a fraction of its per-cell work. When the old cells turn out not to be
+ * in that order (a layout other writes left), it is defragmentNode.
+ */
+export function repackAfterInserts(page: Uint8Array, c: number, e: number, leaf: boolean, packedStart: number): void {
+  const n = rd16(page, c);
+  const from = rd16(page, c + 2);
+  if (rd16(page, c + 4) !== 0 || packedStart < from || packedStart > e) return defragmentNode(page, c, e, leaf);
+  if (cellSizes.length < n) cellSizes = new Uint16Array(2 * n);
+  const sizes = cellSizes;
+  const ptrs = c + NODE_HEADER_BYTES;
+  // Pass 1, pointers only for the old cells: they must lie in pointer order from E down to packedStart.
+  let prevOld = e;
+  let newBytes = 0;
+  for (let i = 0; i < n; i++) {
+    const off = rd16(page, ptrs + 2 * i);
+    if (off >= packedStart) {
+      if (off >= prevOld) return defragmentNode(page, c, e, leaf);
+      sizes[i] = prevOld - off;
+      prevOld = off;
+    } else {
+      const size = cellSize(page, off, leaf);
+      sizes[i] = size;
+      newBytes += size;
+    }
+  }
+  if (prevOld !== packedStart || newBytes !== packedStart - from) return defragmentNode(page, c, e, leaf);
+  if (newBytes === 0) return;
+  if (scratch.length < page.length) scratch = new Uint8Array(page.length);
+  copyRange(scratch, from, page, from, newBytes);
+  // Pass 2, from the last cell (lowest address) up: cell i's place starts at from + the sizes
+  // of the cells after it. Each move goes down into bytes already vacated or saved.
+  let after = 0;
+  for (let i = n - 1; i >= 0; ) {
+    const off = rd16(page, ptrs + 2 * i);
+    if (off < packedStart) {
+      const dest = from + after;
+      copyRange(page, dest, scratch, off, sizes[i]!);
+      wr16(page, ptrs + 2 * i, dest);
+      after += sizes[i]!;
+      i--;
+      continue;
+    }
+    // The run of old cells j..i: contiguous, moved as one block.
+    let j = i;
+    let runBytes = sizes[i]!;
+    while (j > 0 && rd16(page, ptrs + 2 * (j - 1)) >= packedStart) runBytes += sizes[--j]!;
+    const shift = off - (from + after);
+    if (shift !== 0) {
+      page.copyWithin(off - shift, off, off + runBytes);
+      for (let m = j; m <= i; m++) wr16(page, ptrs + 2 * m, rd16(page, ptrs + 2 * m) - shift);
+    }
+    after += runBytes;
+    i = j - 1;
+  }
+}
+
+/** Copy len bytes of src at srcOff into dst at dstOff (distinct buffers): a loop for small ranges (set() costs a call and a subarray). */
+function copyRange(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, len: number): void {
+  if (len <= 64) for (let k = 0; k < len; k++) dst[dstOff + k] = src[srcOff + k]!;
+  else dst.set(src.subarray(srcOff, srcOff + len), dstOff);
 }
 
 /**

@@ -43,7 +43,10 @@ import {
   cellPointer,
   checkNodePage,
   childAt,
+  cellContentStart,
   compareKeyAt,
+  defragmentNode,
+  fragmentedBytes,
   initNode,
   insertCell,
   internalSearch,
@@ -67,6 +70,7 @@ import {
   rd16,
   rd32,
   removeCells,
+  repackAfterInserts,
   setChildAt,
   setRightChild,
   rightChild,
@@ -400,6 +404,12 @@ export class BTree {
    * hold it), but ascending keys are what makes this fast: a key inside the leaf of the
    * previous one skips the root-to-leaf descent, and its search starts where the last ended.
    * Cost: one descent per leaf touched (plus splits), against one per key for put().
+   *
+   * A leaf that took inserts in its middle is repacked in key order when the batch leaves it
+   * (repackAfterInserts: the old cells move as blocks): an insert puts its cell below all
+   * others, so loads would otherwise leave every leaf in insertion order, and a range read (a
+   * node's relationships) touch a cache line per entry instead of a few. Once per leaf per
+   * batch; ~1–2 µs for an 8 KiB leaf.
    */
   mergeSorted(count: number, keyAt: (i: number) => Uint8Array, merge: (i: number, old: Uint8Array | undefined) => Uint8Array | null | undefined): void {
     const { store, c, e } = this;
@@ -407,6 +417,17 @@ export class BTree {
     let leafId = 0; // 0: no leaf held (descend for the next key)
     let lv = 0;
     let hint = -1;
+    /** The held leaf took an insert before its last cell: repack it before leaving it. */
+    let unordered = false;
+    /** Content start of the held leaf before this visit's first insert if it had no holes then, else −1 (repackLeaf). */
+    let packedStart = -1;
+    let inserted = false;
+    const repackLeaf = (): void => {
+      const page = store.write(leafId);
+      if (packedStart >= 0) repackAfterInserts(page, c, e, true, packedStart);
+      else defragmentNode(page, c, e, true);
+      unordered = false;
+    };
     for (let i = 0; i < count; i++) {
       const key = keyAt(i);
       this.checkKey(key);
@@ -414,6 +435,7 @@ export class BTree {
       if (leafId !== 0 && fences.holds(key)) {
         r = leafSearch(store.read(leafId), c, e, key, leafId, this.name, hint);
       } else {
+        if (unordered) repackLeaf();
         if (this.root.get() === 0) {
           const value = merge(i, undefined);
           if (value === undefined || value === null) continue;
@@ -426,6 +448,7 @@ export class BTree {
         lv = this.pathDepth - 1;
         leafId = this.pathPage[lv]!;
         fences.fromPath(this, lv);
+        inserted = false;
       }
       let page = store.read(leafId);
       // A view (no copy) for an inline value: merge() only reads it, before anything changes.
@@ -435,6 +458,7 @@ export class BTree {
       if (value === undefined) continue;
       if (value === null) {
         if (r < 0) continue;
+        if (unordered) repackLeaf();
         this.touch();
         this.state.removals++;
         page = store.write(leafId);
@@ -459,20 +483,30 @@ export class BTree {
           continue;
         }
         // A size change may split or rebalance: the general path, then descend afresh.
+        if (unordered) repackLeaf();
         this.upsert(key, value, false);
         leafId = 0;
         continue;
       }
       const len = this.buildCell(key, value);
       page = store.write(leafId);
+      const n = cellCount(page, c);
+      if (!inserted) {
+        inserted = true;
+        packedStart = fragmentedBytes(page, c) === 0 ? cellContentStart(page, c) : -1;
+      }
       if (insertCell(page, c, e, ~r, this.cellBuf, 0, len, true)) {
+        if (~r < n) unordered = true;
         hint = ~r + 1;
         continue;
       }
-      // Full: split along the path of the last descent (only this leaf changed since).
+      // Full: split along the path of the last descent (only this leaf changed since). The
+      // split writes both halves in key order (insertAt), so nothing is left to repack.
+      unordered = false;
       this.insertAt(lv, ~r, len);
       leafId = 0;
     }
+    if (unordered) repackLeaf();
   }
 
   /**

@@ -4,6 +4,7 @@
 // shrink (the general path) and that overflow. The tree must pass check() after each batch.
 import { describe, expect, it } from 'vitest';
 import { BTree, rootInMemory, rootInSlot } from '../../src/storage/btree.js';
+import { cellCount, cellPointer, leafCellSize } from '../../src/storage/btree-page.js';
 import { KeyBuilder } from '../../src/storage/keys.js';
 import { MemPageStore } from '../support/mem-page-store.js';
 import { mulberry32, SOAK, testSeed, withSeed } from '../support/rng.js';
@@ -79,6 +80,39 @@ describe('BTree.mergeSorted', () => {
     const stats = tree.stats();
     // Appends split after the new cell (btree.ts insertAt), so the pages stay nearly full.
     expect(stats.usedBytes / (stats.usedBytes + stats.freeBytesInPages)).toBeGreaterThan(0.85);
+  });
+
+  it('leaves every leaf it inserted into packed in key order (cells from E downward)', () => {
+    withSeed(testSeed(), (seed) => {
+      const rnd = mulberry32(seed);
+      const store = new MemPageStore({ pageSizeBytes: 4096 });
+      const tree = new BTree(store, rootInMemory(), { name: 'order' });
+      const value = new Uint8Array(6).fill(1);
+      // Batches of random keys, as a relationship load's adjacency flush: each leaf takes a
+      // few inserts between its existing cells per batch.
+      for (let b = 0; b < (SOAK ? 60 : 12); b++) {
+        const nums = [...new Set(Array.from({ length: 400 }, () => Math.floor(rnd() * 100_000)))].sort((x, y) => x - y);
+        tree.mergeSorted(
+          nums.length,
+          (i) => keyOf(nums[i]!),
+          () => value,
+        );
+        expect(tree.check()).toEqual([]);
+        let leaves = 0;
+        tree.visitPages((id, kind) => {
+          if (kind !== 'leaf') return;
+          leaves++;
+          const page = store.read(id);
+          const n = cellCount(page, tree.c);
+          let at = tree.e;
+          for (let i = 0; i < n; i++) {
+            at -= leafCellSize(page, cellPointer(page, tree.c, i));
+            expect(cellPointer(page, tree.c, i)).toBe(at);
+          }
+        });
+        expect(leaves).toBeGreaterThan(b === 0 ? 0 : 1);
+      }
+    });
   });
 
   it('refuses a key above maxKeyBytes with KEY_TOO_LARGE', () => {

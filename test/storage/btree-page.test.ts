@@ -20,6 +20,7 @@ import {
   removeCells,
   nodeFreeBytes,
   defragmentNode,
+  repackAfterInserts,
   cellPointer,
 } from '../../src/storage/btree-page.js';
 import { compareBytes, encodeU64 } from '../../src/storage/keys.js';
@@ -147,6 +148,99 @@ describe('node page updates', () => {
     }
     expect(isOmbraError(error, 'CORRUPTION')).toBe(true);
     expect((error as { details: { pageNumber: number } }).details.pageNumber).toBe(77);
+  });
+});
+
+/** Cells of a node in pointer order, as bytes (leaf cells). */
+function cellsOf(page: Uint8Array, c: number): string[] {
+  const n = (page[c]! << 8) | page[c + 1]!;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const off = cellPointer(page, c, i);
+    const k = (page[off + 1]! << 8) | page[off + 2]!;
+    const v = page[off + 3]! * 0x1000000 + ((page[off + 4]! << 16) | (page[off + 5]! << 8) | page[off + 6]!);
+    out.push(hex(page.subarray(off, off + 7 + k + v)));
+  }
+  return out;
+}
+
+describe('defragmentNode', () => {
+  it('packs the cells in key order against E, whatever order and holes they had (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ key: fc.integer({ min: 0, max: 5000 }), size: fc.integer({ min: 0, max: 120 }), remove: fc.boolean() }), { maxLength: 120 }),
+        fc.boolean(),
+        (steps, packFirst) => {
+          const page = new Uint8Array(4096);
+          initNode(page, LEAF, C, E4);
+          const cell = new Uint8Array(400);
+          // Inserts in random key order (each cell lands below the others: insertion order),
+          // with removals (holes); optionally a repack half way, so runs of ordered cells and
+          // scattered ones meet.
+          steps.forEach((step, j) => {
+            const key = encodeU64(step.key);
+            const r = leafSearch(page, C, E4, key, 1, 't');
+            if (step.remove) {
+              if (r >= 0) removeCells(page, C, E4, r, r + 1, true);
+            } else if (r < 0) {
+              const len = buildLeafCell(cell, key, new Uint8Array(step.size).fill(j & 0xff), 0);
+              insertCell(page, C, E4, ~r, cell, 0, len, true);
+            }
+            if (packFirst && j === steps.length >> 1) defragmentNode(page, C, E4, true);
+          });
+          const before = cellsOf(page, C);
+          const free = nodeFreeBytes(page, C);
+          defragmentNode(page, C, E4, true);
+          // Same cells in the same order, no holes, and cell i+1 right below cell i from E down.
+          expect(cellsOf(page, C)).toEqual(before);
+          expect(nodeFreeBytes(page, C)).toBe(free);
+          expect((page[C + 4]! << 8) | page[C + 5]!).toBe(0);
+          let at = E4;
+          for (let i = 0; i < before.length; i++) {
+            at -= before[i]!.length / 2;
+            expect(cellPointer(page, C, i)).toBe(at);
+          }
+          expect((page[C + 2]! << 8) | page[C + 3]!).toBe(at);
+        },
+      ),
+      { seed: testSeed(), numRuns: SOAK ? 2000 : 200 },
+    );
+  });
+});
+
+describe('repackAfterInserts', () => {
+  it('lays out the same bytes as defragmentNode after inserts into a packed node, or falls back (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.integer({ min: 0, max: 9999 }), { minLength: 0, maxLength: 160 }),
+        fc.array(fc.integer({ min: 0, max: 60 }), { minLength: 160, maxLength: 160 }),
+        fc.integer({ min: 0, max: 160 }),
+        fc.constantFrom('packed', 'scattered', 'holes'),
+        (keys, valueSizes, oldCount, layout) => {
+          const page = new Uint8Array(4096);
+          initNode(page, LEAF, C, E4);
+          const cell = new Uint8Array(400);
+          const put = (j: number): void => {
+            const key = encodeU64(keys[j]!);
+            const r = leafSearch(page, C, E4, key, 1, 't');
+            if (r >= 0) return;
+            const len = buildLeafCell(cell, key, new Uint8Array(valueSizes[j]!).fill(j & 0xff), 0);
+            insertCell(page, C, E4, ~r, cell, 0, len, true);
+          };
+          const split = Math.min(oldCount, keys.length);
+          for (let j = 0; j < split; j++) put(j);
+          if (layout === 'holes' && split > 2) removeCells(page, C, E4, 1, 2, true);
+          if (layout === 'packed') defragmentNode(page, C, E4, true);
+          const packedStart = (page[C + 2]! << 8) | page[C + 3]!;
+          for (let j = split; j < keys.length; j++) put(j);
+          const expected = page.slice();
+          defragmentNode(expected, C, E4, true);
+          repackAfterInserts(page, C, E4, true, packedStart);
+          expect(hex(page.subarray(C, E4))).toBe(hex(expected.subarray(C, E4)));
+        },
+      ),
+      { seed: testSeed(), numRuns: SOAK ? 2000 : 300 },
+    );
   });
 });
 
