@@ -57,6 +57,8 @@ export class NeighbourCursor {
   /** Views of prefixBuf by length (seek takes an exact-length key). */
   private readonly prefixViews: (Uint8Array | undefined)[] = [];
   private prefixLen = 0;
+  /** The type of the range being walked, when the walk is by type (its id ends the prefix). */
+  private rangeTypeId = 0;
 
   constructor(private readonly adjacency: AdjacencyStore) {}
 
@@ -133,12 +135,22 @@ export class NeighbourCursor {
     if (len < n) return false;
     const prefix = this.prefixBuf;
     for (let k = 0; k < n; k++) if (page[at + k] !== prefix[k]) return false;
-    const end = at + len;
-    readOrderedVarint(page, at, end);
-    this.typeId = readOrderedVarint(page, orderedVarintEnd, end);
-    this.otherNodeId = readOrderedVarint(page, orderedVarintEnd, end);
-    this.relationshipId = readOrderedVarint(page, orderedVarintEnd, end);
+    this.decodeRest(page, at + n, at + len);
     return true;
+  }
+
+  /**
+   * Decode the parts of a key after the range's prefix, which matched: the prefix is the
+   * node's varint and, for a typed range, the type's (ordered varints are self-delimiting, so
+   * a matching prefix is those parts exactly).
+   */
+  private decodeRest(key: Uint8Array, at: number, end: number): void {
+    if (this.typeIds === undefined) {
+      this.typeId = readOrderedVarint(key, at, end);
+      at = orderedVarintEnd;
+    } else this.typeId = this.rangeTypeId;
+    this.otherNodeId = readOrderedVarint(key, at, end);
+    this.relationshipId = readOrderedVarint(key, orderedVarintEnd, end);
   }
 
   /** Position on the range of the current (direction, type round); builds its key prefix. */
@@ -146,7 +158,10 @@ export class NeighbourCursor {
     const dir = this.dir;
     const buf = this.prefixBuf;
     let n = putOrderedVarint(buf, 0, this.node);
-    if (this.typeIds !== undefined) n = putOrderedVarint(buf, n, this.typeIds[this.round]!);
+    if (this.typeIds !== undefined) {
+      this.rangeTypeId = this.typeIds[this.round]!;
+      n = putOrderedVarint(buf, n, this.rangeTypeId);
+    }
     this.prefixLen = n;
     this.prefixViews[n] ??= buf.subarray(0, n);
     const tree = this.adjacency.tree(dir);
@@ -177,10 +192,7 @@ export class NeighbourCursor {
     if (len < n) return false;
     const prefix = this.prefixBuf;
     for (let i = 0; i < n; i++) if (key[i] !== prefix[i]) return false;
-    readOrderedVarint(key, 0, len);
-    this.typeId = readOrderedVarint(key, orderedVarintEnd, len);
-    this.otherNodeId = readOrderedVarint(key, orderedVarintEnd, len);
-    this.relationshipId = readOrderedVarint(key, orderedVarintEnd, len);
+    this.decodeRest(key, n, len);
     return true;
   }
 }
