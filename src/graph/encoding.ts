@@ -170,11 +170,13 @@ export function readVarint(buf: Uint8Array, at: number, end: number): number {
 }
 
 const SAFE_ZIGZAG = 2n ** 52n;
+/** −SAFE_ZIGZAG, made once: a BigInt negation in the test allocated a BigInt per value written. */
+const MINUS_SAFE_ZIGZAG = -SAFE_ZIGZAG;
 const MASK_64 = (1n << 64n) - 1n;
 
 /** Write a signed int64 as a zigzag LEB128 varint (1..10 bytes). */
 export function putZigzag(buf: Uint8Array, at: number, value: bigint): number {
-  if (value < SAFE_ZIGZAG && value > -SAFE_ZIGZAG) {
+  if (value < SAFE_ZIGZAG && value > MINUS_SAFE_ZIGZAG) {
     const v = Number(value);
     return putVarint(buf, at, v >= 0 ? v * 2 : -v * 2 - 1);
   }
@@ -189,7 +191,7 @@ export function putZigzag(buf: Uint8Array, at: number, value: bigint): number {
 
 /** Bytes putZigzag writes for `value`. */
 export function zigzagLength(value: bigint): number {
-  if (value < SAFE_ZIGZAG && value > -SAFE_ZIGZAG) {
+  if (value < SAFE_ZIGZAG && value > MINUS_SAFE_ZIGZAG) {
     const v = Number(value);
     return varintLength(v >= 0 ? v * 2 : -v * 2 - 1);
   }

@@ -69,6 +69,8 @@ export const INDEX_VALUE_TAG = { LIST: 0x08, STRING: 0x10, BOOLEAN: 0x20, NUMBER
 const END_FULL = 0x01;
 const END_TRUNCATED = 0x02;
 const TWO_53 = 2n ** 53n;
+/** −TWO_53, made once: a BigInt negation in the test allocated a BigInt per key built. */
+const MINUS_TWO_53 = -TWO_53;
 
 const f64 = new Float64Array(1);
 const f64Bytes = new Uint8Array(f64.buffer);
@@ -101,7 +103,7 @@ function putNumber(bb: ByteBuffer, value: bigint | number): void {
   }
   const nearest = Number(value);
   putF64Key(bb, nearest);
-  const diff = value > -TWO_53 && value < TWO_53 ? 0 : Number(value - BigInt(nearest));
+  const diff = value > MINUS_TWO_53 && value < TWO_53 ? 0 : Number(value - BigInt(nearest));
   const t = 0x8000 + diff;
   bb.u8(t >>> 8).u8(t & 0xff);
 }

@@ -44,6 +44,10 @@ const NO_PROPERTIES: ReadonlyMap<string, PropertyValue> = new Map();
 /** The property list of an entity without properties (only read: encoders, indexAll). */
 const NO_PROPERTY_LIST: PropertyList = Object.freeze({ keyIds: Object.freeze([]) as unknown as number[], values: Object.freeze([]) as unknown as PropertyValue[] });
 
+/** Counter steps, made once (a BigInt is a heap object). */
+const ONE = 1n;
+const MINUS_ONE = -1n;
+
 /** How many label-index entries an index build reads before it writes their index entries. */
 const BUILD_BATCH = 4096;
 
@@ -56,6 +60,16 @@ export class GraphWriter extends GraphReader {
   /** Scratch of validateNew: keys and values of the new entity's property map, [0, count). */
   private readonly draftKeys: string[] = [];
   private readonly draftValues: PropertyValue[] = [];
+  /**
+   * Scratch of draftList for up to 16 keys: one list per key count, made once and refilled by
+   * every create (two arrays per create cost more than the rest of its allocations). A list is
+   * read only by the operation that asked for it (record encoding and index writes), never kept,
+   * and no operation asks for a second list before it is done. It holds the last values written
+   * until the next write with as many keys: a few scalars, never a caller's map.
+   */
+  private readonly draftLists: PropertyList[] = [];
+  /** Scratch of labelIdsOf for one label (the common case), read only by the createNode that asked. */
+  private readonly oneLabelId: number[] = [0];
 
   // ── nodes ────────────────────────────────────────────────────────────────
 
@@ -91,6 +105,10 @@ export class GraphWriter extends GraphReader {
   /** Catalog ids of distinct label names (created as needed), ascending. */
   private labelIdsOf(labelNames: readonly string[]): number[] {
     const n = labelNames.length;
+    if (n === 1) {
+      this.oneLabelId[0] = this.catalog.ensureId(CATALOG_KIND.LABEL, labelNames[0]!);
+      return this.oneLabelId;
+    }
     const ids = new Array<number>(n);
     for (let i = 0; i < n; i++) ids[i] = this.catalog.ensureId(CATALOG_KIND.LABEL, labelNames[i]!);
     if (n > 1) ids.sort(ascending);
@@ -491,8 +509,9 @@ export class GraphWriter extends GraphReader {
     return id;
   }
 
-  private bump(slot: number, delta: number): void {
-    this.store.setCounter(slot, this.store.getCounter(slot) + BigInt(delta));
+  /** Count one entity more or less (constant deltas: BigInt(delta) would allocate a BigInt per create). */
+  private bump(slot: number, delta: 1 | -1): void {
+    this.store.setCounter(slot, this.store.getCounter(slot) + (delta === 1 ? ONE : MINUS_ONE));
   }
 
   /**
@@ -531,9 +550,9 @@ export class GraphWriter extends GraphReader {
     if (count === 0) return NO_PROPERTY_LIST;
     const names = this.draftKeys;
     const draft = this.draftValues;
-    const keyIds = new Array<number>(count);
-    const values = new Array<PropertyValue>(count);
     if (count > 16) {
+      const keyIds = new Array<number>(count);
+      const values = new Array<PropertyValue>(count);
       // Many keys: sort (key id, value) pairs, O(n log n).
       const pairs: [number, PropertyValue][] = [];
       for (let n = 0; n < count; n++) {
@@ -547,6 +566,8 @@ export class GraphWriter extends GraphReader {
       }
       return { keyIds, values };
     }
+    const list = (this.draftLists[count] ??= { keyIds: new Array<number>(count).fill(0), values: new Array<PropertyValue>(count).fill(null) });
+    const { keyIds, values } = list;
     for (let n = 0; n < count; n++) {
       const id = this.catalog.ensureId(CATALOG_KIND.KEY, names[n]!);
       const value = draft[n]!;
@@ -561,7 +582,7 @@ export class GraphWriter extends GraphReader {
       values[i] = value;
       draft[n] = null; // hold no caller value past the create (a refused create leaves them until the next)
     }
-    return { keyIds, values };
+    return list;
   }
 
   /** Validated (key → value) pairs of an API map; nulls dropped unless `keepNulls` (merge). */
