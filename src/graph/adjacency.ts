@@ -97,9 +97,7 @@ class PendingAdjacency {
     if (from === to) return;
     const [node, other] = direction === DIRECTION_OUT ? [this.start, this.end] : [this.end, this.start];
     const { type, rel } = this;
-    const order: number[] = new Array<number>(to - from);
-    for (let i = from; i < to; i++) order[i - from] = i;
-    order.sort((a, b) => node[a]! - node[b]! || type[a]! - type[b]! || other[a]! - other[b]! || rel[a]! - rel[b]!);
+    const order = pendingKeyOrder(node, type, other, rel, from, to);
     const tree = new BTree(this.store, rootInSlot(this.store, direction === DIRECTION_OUT ? ROOT_SLOT.ADJACENCY_OUT : ROOT_SLOT.ADJACENCY_IN), {
       name: direction === DIRECTION_OUT ? 'adjacency-out' : 'adjacency-in',
     });
@@ -186,6 +184,71 @@ class PendingAdjacency {
     this.degreesDone = to;
     this.releaseDone();
   }
+}
+
+/** Positions per flush the packed sort carries in the low bits of its sort keys (≥ MAX_PENDING). */
+const POSITION_SPAN = 1 << 16;
+/** Runs of one node longer than this are sorted with the comparator instead of by insertion. */
+const INSERTION_RUN_MAX = 24;
+
+/**
+ * Positions [from, to) of the held entries in the order of their keys: by (node, type, other,
+ * relationship), ascending (each part an ordered varint, so numeric order is key order, V1).
+ * A comparator sort of 10,000 positions costs ~140,000 comparator calls; here a native
+ * numeric sort of node·2^16 + (position − from) does the work when node ids are below 2^37
+ * (the key stays an exact double), and the runs of one node (a few entries each, except a
+ * hub's) are finished by type, other end and relationship id. Cost: O(n log n), one
+ * Float64Array and one Int32Array of n.
+ */
+export function pendingKeyOrder(
+  node: Float64Array,
+  type: Float64Array,
+  other: Float64Array,
+  rel: Float64Array,
+  from: number,
+  to: number,
+): Int32Array {
+  const n = to - from;
+  const order = new Int32Array(n);
+  const after = (a: number, b: number): number => node[a]! - node[b]! || type[a]! - type[b]! || other[a]! - other[b]! || rel[a]! - rel[b]!;
+  let packable = n <= POSITION_SPAN;
+  for (let i = from; packable && i < to; i++) if (node[i]! >= 2 ** 37) packable = false;
+  if (!packable) {
+    const all: number[] = new Array<number>(n);
+    for (let i = 0; i < n; i++) all[i] = from + i;
+    all.sort(after);
+    order.set(all);
+    return order;
+  }
+  const packed = new Float64Array(n);
+  for (let i = 0; i < n; i++) packed[i] = node[from + i]! * POSITION_SPAN + i;
+  packed.sort();
+  for (let i = 0; i < n; i++) order[i] = from + (packed[i]! % POSITION_SPAN);
+  // Positions now ascend by node; within a run of one node, order by the rest of the key.
+  const run: number[] = [];
+  for (let runStart = 0; runStart < n; ) {
+    const runNode = node[order[runStart]!]!;
+    let runEnd = runStart + 1;
+    while (runEnd < n && node[order[runEnd]!] === runNode) runEnd++;
+    if (runEnd - runStart > INSERTION_RUN_MAX) {
+      run.length = 0;
+      for (let i = runStart; i < runEnd; i++) run.push(order[i]!);
+      run.sort(after);
+      for (let i = runStart; i < runEnd; i++) order[i] = run[i - runStart]!;
+    } else {
+      for (let i = runStart + 1; i < runEnd; i++) {
+        const at = order[i]!;
+        let j = i;
+        while (j > runStart && after(order[j - 1]!, at) > 0) {
+          order[j] = order[j - 1]!;
+          j--;
+        }
+        order[j] = at;
+      }
+    }
+    runStart = runEnd;
+  }
+  return order;
 }
 
 const pendingOf = new WeakMap<PageStore, PendingAdjacency>();
