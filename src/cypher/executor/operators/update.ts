@@ -64,6 +64,22 @@ function propertyMap(value: Value, where: string, keepNulls = false): PropertyMa
   return out;
 }
 
+/**
+ * The property map of a created entity: the map value itself when every entry is null or a
+ * storable scalar (the writers and Mutations only read it and skip its nulls, as propertyMap
+ * would drop them), else propertyMap's converted copy. Saves an object per created row.
+ */
+function createProperties(value: Value): PropertyMap {
+  if (value === null || !isValueMap(value)) return propertyMap(value, 'CREATE');
+  for (const key in value) {
+    if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
+    const v = value[key]!;
+    const kind = typeof v;
+    if (v !== null && kind !== 'string' && kind !== 'bigint' && kind !== 'number' && kind !== 'boolean') return propertyMap(value, 'CREATE');
+  }
+  return value as PropertyMap;
+}
+
 function nodeIn(row: Row, slot: number, what: string): number {
   const value = row[slot] ?? null;
   if (value instanceof NodeRef) return value.id;
@@ -78,21 +94,27 @@ export function createPath(ctx: ExecContext, row: Row, path: CreatePathSpec): vo
   const writes = ctx.writes;
   for (const node of path.nodes) {
     if (!node.create) continue;
-    const properties = node.properties === null ? NO_PROPERTIES : propertyMap(node.properties(row, ctx), 'CREATE');
+    const properties = node.properties === null ? NO_PROPERTIES : createProperties(node.properties(row, ctx));
     row[node.slot] = new NodeRef(writes.createNode(node.labels, properties));
   }
   for (const rel of path.relationships) {
     const start = nodeIn(row, path.nodes[rel.startIndex]!.slot, 'CREATE');
     const end = nodeIn(row, path.nodes[rel.endIndex]!.slot, 'CREATE');
-    const properties = rel.properties === null ? NO_PROPERTIES : propertyMap(rel.properties(row, ctx), 'CREATE');
+    const properties = rel.properties === null ? NO_PROPERTIES : createProperties(rel.properties(row, ctx));
     row[rel.slot] = new RelationshipRef(writes.createRelationship(start, rel.type, end, properties), rel.type, start, end);
   }
-  if (path.pathSlot !== null) {
-    row[path.pathSlot] = new PathValue(
-      path.nodes.map((n) => row[n.slot] as NodeRef),
-      path.relationships.map((r) => row[r.slot] as RelationshipRef),
-    );
-  }
+  if (path.pathSlot !== null) row[path.pathSlot] = pathValue(row, path);
+}
+
+/**
+ * The path value of a created path. Its own function: closures over `row` inside createPath
+ * made V8 allocate a context for `row` on every call, path variable or not.
+ */
+function pathValue(row: Row, path: CreatePathSpec): PathValue {
+  return new PathValue(
+    path.nodes.map((n) => row[n.slot] as NodeRef),
+    path.relationships.map((r) => row[r.slot] as RelationshipRef),
+  );
 }
 
 function entityProperties(value: Value, ctx: ExecContext): Value {
