@@ -22,9 +22,13 @@
 //
 // CACHE (correct under rollback, cheap on the hot path)
 //   CatalogCache, one per open database (GraphShared), holds ids 0..count−1 as committed.
-//   Only a read transaction adds to it (a read snapshot is always committed). A write
+//   A read transaction adds to it (a read snapshot is always committed). A write
 //   transaction keeps the names it creates, and the ones it loads beyond the cache, in its
 //   own CatalogView overlay, which dies with the transaction: a rollback leaves no trace.
+//   Once the write transaction has committed, its overlay is committed state too, and
+//   publishCommitted() adds it to the cache: otherwise a run of autocommit writes (which
+//   take no read snapshot, session.ts Q6) would reload every name created since the last
+//   read in each transaction.
 //
 // Invariants:
 //  (C1) Entries 0x01 and 0x02 are inverse: every name has exactly one id and back.
@@ -40,7 +44,7 @@ import { KeyBuilder, KeyReader } from '../storage/keys.js';
 import { COUNTER, ROOT_SLOT } from '../storage/meta.js';
 import { canDefer } from '../storage/transaction.js';
 import type { PageStore } from '../storage/types.js';
-import { ByteBuffer, putVarint, readOrderedVarint, readVarint, varintEnd } from './encoding.js';
+import { ByteBuffer, readOrderedVarint, readVarint, varintEnd } from './encoding.js';
 import { decodeUtf8 } from './record.js';
 
 export const CATALOG_KIND = { LABEL: 1, TYPE: 2, KEY: 3 } as const;
@@ -88,13 +92,41 @@ export class CatalogCache {
 const utf8 = new TextEncoder();
 
 /**
- * Label counts as last written by each write transaction (every write of a count goes through
- * adjustLabelCount), so the next change of the same count skips reading it back. Dies with
- * the transaction object, so a rollback leaves nothing behind.
+ * What every CatalogView of one write transaction shares. Dies with the transaction object,
+ * so a rollback leaves nothing behind. One object (one WeakMap entry) per transaction, which
+ * each view keeps in a field: a WeakMap entry per fresh key costs ~0.3–1 µs here.
  */
-const labelCountsWritten = new WeakMap<PageStore, Map<number, number>>();
-/** Labels whose count in labelCountsWritten is not in the tree yet (deferred, transaction.ts T5). */
-const labelCountsPending = new WeakMap<PageStore, Set<number>>();
+interface WriterState {
+  /** The first view made on the transaction: the one publishCommitted() publishes (CACHE). */
+  readonly firstView: CatalogView;
+  /**
+   * Label counts the transaction has read or written (every write of a count goes through
+   * adjustLabelCount), so a count is read from the tree at most once per transaction.
+   */
+  counts: Map<number, number> | null;
+  /** Labels whose count in `counts` is not in the tree yet (deferred, transaction.ts T5). */
+  pending: Set<number> | null;
+}
+const writerStates = new WeakMap<PageStore, WriterState>();
+/**
+ * Scratch for label-count keys and values, shared by every view: made once, not per
+ * transaction (a fresh ArrayBuffer costs µs here), and B+tree get, put and delete keep no key
+ * or value. The deferred flush has its own: it runs inside a catalog read (transaction.ts
+ * T5) while that read's key lies in countReadKey.
+ */
+const countReadKey = new ByteBuffer(16);
+const countFlushKey = new ByteBuffer(16);
+const countFlushValue = new ByteBuffer(16);
+
+/**
+ * After the write transaction `store` has committed: add the names its first catalog view
+ * loaded or created to `cache`, when that view was made over this very cache (CACHE). Cost:
+ * a WeakMap lookup, plus a Map insert per name new to the cache.
+ */
+export function publishCommitted(store: PageStore, cache: CatalogCache): void {
+  const view = writerStates.get(store)?.firstView;
+  if (view !== undefined && view.cache === cache) view.publishTo(cache);
+}
 
 /** One transaction's view of the catalog: the shared cache plus a private overlay. */
 export class CatalogView {
@@ -105,13 +137,20 @@ export class CatalogView {
   private overlay: { names: Map<number, string>; kinds: Map<number, number>; byName: Map<string, number>[] } | null = null;
   private kbOrNull: KeyBuilder | null = null;
   private bbOrNull: ByteBuffer | null = null;
+  /** Writers only: the state shared with the transaction's other views. */
+  private readonly writer: WriterState | null = null;
 
   constructor(
     private readonly store: PageStore,
-    private readonly cache: CatalogCache,
+    readonly cache: CatalogCache,
   ) {
     const counter = this.counter();
     this.loadedTo = Math.min(counter, cache.count);
+    if (store.writable) {
+      let state = writerStates.get(store);
+      if (state === undefined) writerStates.set(store, (state = { firstView: this, counts: null, pending: null }));
+      this.writer = state;
+    }
     if (counter > cache.count) this.loadRange(cache.count, counter);
   }
 
@@ -196,6 +235,25 @@ export class CatalogView {
     return id;
   }
 
+  /**
+   * Add the names this writer's view loaded or created (overlay ids from the cache's count up)
+   * to the cache; only once its transaction has committed (publishCommitted). The overlay
+   * holds every id in [cache count when made, loadedTo): loadRange and ensureId extend it
+   * without gaps, and the cache only grows.
+   */
+  publishTo(cache: CatalogCache): void {
+    const own = this.overlay;
+    if (own === null) return;
+    let id = cache.count;
+    for (; id < this.loadedTo; id++) {
+      const name = own.names.get(id);
+      const kind = own.kinds.get(id);
+      if (name === undefined || kind === undefined) break;
+      cache.add(id, kind, name);
+    }
+    cache.count = id;
+  }
+
   /** Every name of a kind visible to this transaction, in id order. */
   names(kind: CatalogKind): string[] {
     this.refresh();
@@ -255,16 +313,32 @@ export class CatalogView {
 
   // ── label counts ───────────────────────────────────────────────────────────
 
-  private labelCountKey(labelId: number): Uint8Array {
-    return this.bb.reset().u8(CATALOG_PREFIX.LABEL_COUNT).ordered(labelId).copy();
+  /** The 0x03 key of a label, as a view of `into` (valid until its next use). */
+  private labelCountKey(labelId: number, into: ByteBuffer): Uint8Array {
+    return into.reset().u8(CATALOG_PREFIX.LABEL_COUNT).ordered(labelId).view();
   }
 
-  /** Nodes carrying the label. Cost: one B+tree lookup (none for a count this write transaction changed). */
-  labelCount(labelId: number): number {
-    const known = this.store.writable ? labelCountsWritten.get(this.store)?.get(labelId) : undefined;
-    if (known !== undefined) return known;
-    const value = this.tree.get(this.labelCountKey(labelId));
+  /**
+   * The label's count in the tree (0 when absent). getView, even in a writer: the value is
+   * decoded at once, before anything can change the page under the view.
+   */
+  private readLabelCount(labelId: number): number {
+    const value = this.tree.getView(this.labelCountKey(labelId, countReadKey));
     return value === undefined ? 0 : readVarint(value, 0, value.length);
+  }
+
+  /**
+   * Nodes carrying the label. Cost: one B+tree lookup (in a write transaction, only the first
+   * time per label: the count is then known, WriterState.counts).
+   */
+  labelCount(labelId: number): number {
+    const writer = this.writer;
+    if (writer === null) return this.readLabelCount(labelId);
+    const count = writer.counts?.get(labelId);
+    if (count !== undefined) return count;
+    const read = this.readLabelCount(labelId);
+    (writer.counts ??= new Map()).set(labelId, read);
+    return read;
   }
 
   /**
@@ -274,24 +348,19 @@ export class CatalogView {
    * times. Cost: a Map update (and a B+tree get the first time per transaction).
    */
   adjustLabelCount(labelId: number, delta: number): void {
-    let written = labelCountsWritten.get(this.store);
-    if (written === undefined) labelCountsWritten.set(this.store, (written = new Map()));
-    let current = written.get(labelId);
-    if (current === undefined) {
-      const value = this.tree.get(this.labelCountKey(labelId));
-      current = value === undefined ? 0 : readVarint(value, 0, value.length);
-    }
-    const next = current + delta;
+    const next = this.labelCount(labelId) + delta;
     if (next < 0) throw new CorruptionError(`catalog: count of label id ${labelId} would drop below 0`, { id: labelId, tree: 'catalog' });
-    written.set(labelId, next);
-    const store = this.store;
-    if (canDefer(store)) {
-      let pending = labelCountsPending.get(this.store);
-      if (pending === undefined) labelCountsPending.set(this.store, (pending = new Set()));
-      pending.add(labelId);
-      store.deferUntilRead(ROOT_SLOT.CATALOG, this.flushLabelCounts);
-      return;
+    const writer = this.writer;
+    if (writer !== null) {
+      writer.counts!.set(labelId, next); // labelCount() made counts
+      const store = this.store;
+      if (canDefer(store)) {
+        (writer.pending ??= new Set()).add(labelId);
+        store.deferUntilRead(ROOT_SLOT.CATALOG, this.flushLabelCounts);
+        return;
+      }
     }
+    // Written at once (a read transaction's tree refuses it: READ_ONLY).
     this.writeLabelCount(labelId, next);
   }
 
@@ -300,21 +369,27 @@ export class CatalogView {
 
   /** Write the held label counts (the deferred flush of the catalog slot). */
   private writeLabelCounts(): void {
-    const pending = labelCountsPending.get(this.store);
-    const written = labelCountsWritten.get(this.store);
-    if (pending === undefined || written === undefined) return;
+    const writer = this.writer;
+    if (writer === null || writer.pending === null || writer.counts === null) return;
+    const pending = writer.pending;
+    const written = writer.counts;
+    if (pending.size === 1) {
+      // The common case (one label touched): no array to sort.
+      let id = 0;
+      for (const only of pending) id = only;
+      pending.clear();
+      this.writeLabelCount(id, written.get(id)!);
+      return;
+    }
     const ids = [...pending].sort((a, b) => a - b);
     pending.clear();
     for (const id of ids) this.writeLabelCount(id, written.get(id)!);
   }
 
   private writeLabelCount(labelId: number, count: number): void {
-    const key = this.labelCountKey(labelId);
+    const key = this.labelCountKey(labelId, countFlushKey);
     if (count === 0) this.tree.delete(key);
-    else {
-      const buf = new Uint8Array(10);
-      this.tree.put(key, buf.slice(0, putVarint(buf, 0, count)));
-    }
+    else this.tree.put(key, countFlushValue.reset().varint(count).view());
   }
 
   /** Every (label id, count) entry (check). */

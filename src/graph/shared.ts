@@ -1,9 +1,10 @@
 // Per-database caches shared by every GraphReader / GraphWriter of one open database:
 // catalog names (catalog.ts CatalogCache) and index definitions (IndexSchema).
 //
-// Correctness under rollback (see catalog.ts CACHE): only read transactions publish into
-// these caches, because a read snapshot is always a committed state. Write transactions
-// keep what they load or create in per-transaction views.
+// Correctness under rollback (see catalog.ts CACHE): read transactions publish into these
+// caches, because a read snapshot is always a committed state. Write transactions keep what
+// they load or create in per-transaction views; once one has committed, committed() adds its
+// catalog names (a commit is committed state as well).
 //
 // The schema cache is keyed by COUNTER.SCHEMA_VERSION, which every index create and drop
 // bumps. Along the committed history each version is committed once, and a writer starts at
@@ -16,7 +17,7 @@
 
 import { COUNTER } from '../storage/meta.js';
 import type { PageStore } from '../storage/types.js';
-import { CatalogCache, type CatalogView, type IndexDefinition } from './catalog.js';
+import { CatalogCache, publishCommitted, type CatalogView, type IndexDefinition } from './catalog.js';
 
 const NO_DEFINITIONS: readonly IndexDefinition[] = Object.freeze([]);
 
@@ -65,6 +66,16 @@ export class GraphShared {
     if (typeof epoch !== 'number' || epoch === this.epoch) return;
     if (this.epoch !== undefined) this.invalidate();
     this.epoch = epoch;
+  }
+
+  /**
+   * Call after the write transaction `store` has committed (returned from commit, or
+   * commitAsync resolved): the catalog names it loaded or created join the cache. Nothing
+   * when a rewind happened since it began (its epoch is not the cache's). Cost: a WeakMap lookup.
+   */
+  committed(store: PageStore): void {
+    if ((store as { epoch?: unknown }).epoch !== this.epoch) return;
+    publishCommitted(store, this.catalog);
   }
 
   /** Forget everything cached (after a rewind, a restore, or any out-of-band change of the file). */

@@ -25,7 +25,10 @@
 //       or a text this session has run as a write before) goes straight to the write
 //       transaction: no read snapshot is taken to look its plan up; the plan is checked
 //       against the writer's schema version there and planned again when stale (engine.ts C2).
-//       Access checks run before any work, as for every statement.
+//       Access checks run before any work, as for every statement. Since such writes take no
+//       read snapshot, which is what fills the shared catalog cache, every commit hands the
+//       catalog names its transaction created to the cache (graph/shared.ts committed), so the
+//       next write does not load them again.
 
 import { GraphReader } from '../graph/reader.js';
 import type { GraphShared } from '../graph/shared.js';
@@ -173,6 +176,7 @@ export class QuerySession {
       this.host.guard?.recordStatement(this.user, run.prepared, { error });
       throw error;
     }
+    this.host.graphShared.committed(txn);
     this.host.guard?.recordStatement(this.user, run.prepared, commit);
     return this.finishWrite(run, result, started);
   }
@@ -200,6 +204,7 @@ export class QuerySession {
       this.host.guard?.recordStatement(this.user, run.prepared, { error });
       throw error;
     }
+    this.host.graphShared.committed(txn);
     this.host.guard?.recordStatement(this.user, run.prepared, commit);
     return this.finishWrite(run, result, started);
   }

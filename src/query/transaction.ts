@@ -86,6 +86,7 @@ export class Transaction {
     }
     try {
       const result = (this.txn as WriteTransaction).commit();
+      this.session.host.graphShared.committed(this.txn);
       if (this.writes > 0) this.session.host.recordWrites(this.writes);
       this.settle(result);
       return result;
@@ -106,6 +107,7 @@ export class Transaction {
     }
     try {
       const result = await (this.txn as WriteTransaction).commitAsync();
+      this.session.host.graphShared.committed(this.txn);
       if (this.writes > 0) this.session.host.recordWrites(this.writes);
       this.settle(result);
       return result;
