@@ -26,6 +26,15 @@ import type { DeletedSnapshots } from './entity-access.js';
 type Originals = Map<number, Map<string, PropertyValue | undefined>>;
 
 const CHANGED = -1;
+/**
+ * What the maps below that most statements never write read as until their first write: a
+ * statement makes one Mutations, and eight Maps made up front were ~1.3 KB per autocommit.
+ */
+const NONE_YET = new Map<unknown, unknown>();
+/** NONE_YET as a map of the field's type (never written: a field is replaced before its first set). */
+function noneYet<K, V>(): Map<K, V> {
+  return NONE_YET as Map<K, V>;
+}
 /** A slot of CreatedCounts.run whose entity was deleted again. */
 const GONE = -2;
 
@@ -39,7 +48,8 @@ export class CreatedCounts {
   /** Id of run[0]; -1 while empty. */
   private first = -1;
   private readonly run: number[] = [];
-  private readonly others = new Map<number, number>();
+  /** Ids outside the run (made on first use; NONE_YET until then). */
+  private others: Map<number, number> = noneYet();
   private live = 0;
 
   get size(): number {
@@ -58,6 +68,7 @@ export class CreatedCounts {
       if (run[at] === GONE) this.live++;
       run[at] = count;
     } else {
+      if (this.others === NONE_YET) this.others = new Map();
       if (!this.others.has(id)) this.live++;
       this.others.set(id, count);
     }
@@ -97,15 +108,26 @@ export class Mutations implements DeletedSnapshots {
   private nodesDeleted = 0;
   private relationshipsDeleted = 0;
   private propertiesRemovedByDeletion = 0;
-  private readonly nodeOriginals: Originals = new Map();
-  private readonly relationshipOriginals: Originals = new Map();
+  // Made on first write (NONE_YET until then): most statements change no existing entity.
+  private nodeOriginals: Originals = noneYet();
+  private relationshipOriginals: Originals = noneYet();
   private readonly labelsBefore = new Map<string, number>();
-  readonly nodes = new Map<number, { labels: string[]; properties: PropertyMap }>();
-  readonly relationships = new Map<number, PropertyMap>();
+  private deletedNodes: Map<number, { labels: string[]; properties: PropertyMap }> = noneYet();
+  private deletedRelationships: Map<number, PropertyMap> = noneYet();
   /** Entities written (created, changed or deleted), for the writes-per-second metric. */
   writes = 0;
 
   constructor(readonly graph: GraphWriter) {}
+
+  /** Nodes the statement deleted, as they were just before (DeletedSnapshots). */
+  get nodes(): ReadonlyMap<number, { labels: string[]; properties: PropertyMap }> {
+    return this.deletedNodes;
+  }
+
+  /** Relationships the statement deleted, with their properties just before (DeletedSnapshots). */
+  get relationships(): ReadonlyMap<number, PropertyMap> {
+    return this.deletedRelationships;
+  }
 
   // ── nodes ────────────────────────────────────────────────────────────────
 
@@ -159,7 +181,8 @@ export class Mutations implements DeletedSnapshots {
     for (const label of labels) this.touchLabel(label);
     graph.deleteNode(id);
     this.writes++;
-    this.nodes.set(id, { labels, properties });
+    if (this.deletedNodes === NONE_YET) this.deletedNodes = new Map();
+    this.deletedNodes.set(id, { labels, properties });
     if (this.createdNodes.delete(id)) return;
     this.nodesDeleted++;
     this.propertiesRemovedByDeletion += countOriginal(properties, this.nodeOriginals.get(id));
@@ -199,7 +222,8 @@ export class Mutations implements DeletedSnapshots {
     const properties = graph.relationshipProperties(id);
     graph.deleteRelationship(id);
     this.writes++;
-    this.relationships.set(id, properties);
+    if (this.deletedRelationships === NONE_YET) this.deletedRelationships = new Map();
+    this.deletedRelationships.set(id, properties);
     if (this.createdRelationships.delete(id)) return;
     this.relationshipsDeleted++;
     this.propertiesRemovedByDeletion += countOriginal(properties, this.relationshipOriginals.get(id));
@@ -213,6 +237,7 @@ export class Mutations implements DeletedSnapshots {
       this.createdNodes.set(id, CHANGED);
       return;
     }
+    if (this.nodeOriginals === NONE_YET) this.nodeOriginals = new Map();
     remember(this.nodeOriginals, id, keys, () => this.graph.nodeProperties(id));
   }
 
@@ -221,6 +246,7 @@ export class Mutations implements DeletedSnapshots {
       this.createdRelationships.set(id, CHANGED);
       return;
     }
+    if (this.relationshipOriginals === NONE_YET) this.relationshipOriginals = new Map();
     remember(this.relationshipOriginals, id, keys, () => this.graph.relationshipProperties(id));
   }
 
