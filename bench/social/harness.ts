@@ -158,6 +158,9 @@ function rotate<T>(items: readonly T[], by: number): T[] {
 
 export async function runSocial(engines: readonly SocialEngine[], w: SocialWorkload, options: HarnessOptions): Promise<SocialRun> {
   const { log } = options;
+  // The workload was just generated: collect its garbage now (untimed; `node --expose-gc`),
+  // or the first engine's first step pays for the harness's scavenge.
+  (globalThis as { gc?: () => void }).gc?.();
   const nodeTimes = await interleavedLoad(engines.map((e) => e.nodeLoadSteps(w)));
   const edgeTimes = await interleavedLoad(engines.map((e) => e.edgeLoadSteps(w)));
   engines.forEach((e, i) =>
