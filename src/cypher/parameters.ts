@@ -1,11 +1,11 @@
 // Query parameters from JavaScript: converted once per run into runtime values, following
-// the graph API's rules (src/graph/value.ts toPropertyValue): an integral safe number is an
+// the graph API's rules (src/graph/value.ts scalarOfInput): an integral safe number is an
 // INTEGER, any other number a FLOAT, float(1) (FloatValue) a FLOAT, a bigint an INTEGER
 // (range-checked to 64 bits); arrays are lists, plain objects maps (nested freely), and
 // NodeRef / RelationshipRef / PathValue pass through. undefined is null.
 
 import { OmbraError } from '../errors.js';
-import { FloatValue, INT64_MAX, INT64_MIN } from '../graph/value.js';
+import { NOT_SCALAR, OUTSIDE_INT64, scalarOfInput } from '../graph/value.js';
 import { NodeRef, PathValue, RelationshipRef, isValueMap, type Value, type ValueMap } from './runtime/values.js';
 
 export type ParameterInput = unknown;
@@ -24,19 +24,8 @@ export function toQueryValue(input: unknown, where = 'parameter'): Value {
 
 /** toQueryValue without locations: REFUSED for anything toQueryValueChecked would throw on. */
 function convertValue(input: unknown): Value | typeof REFUSED {
-  if (input === null || input === undefined) return null;
-  switch (typeof input) {
-    case 'boolean':
-    case 'string':
-      return input;
-    case 'number':
-      return Number.isInteger(input) && Number.isSafeInteger(input) ? BigInt(input) : input;
-    case 'bigint':
-      return input < INT64_MIN || input > INT64_MAX ? REFUSED : input;
-    default:
-      break;
-  }
-  if (input instanceof FloatValue) return input.value;
+  const scalar = scalarOfInput(input);
+  if (scalar !== NOT_SCALAR) return scalar === OUTSIDE_INT64 ? REFUSED : scalar;
   if (input instanceof NodeRef || input instanceof RelationshipRef || input instanceof PathValue) return input;
   if (Array.isArray(input)) {
     const out = new Array<Value>(input.length);
@@ -65,22 +54,9 @@ function convertValue(input: unknown): Value | typeof REFUSED {
 
 /** toQueryValue, naming the parameter (and list index or map key) of a refused value. */
 function toQueryValueChecked(input: unknown, where: string): Value {
-  if (input === null || input === undefined) return null;
-  switch (typeof input) {
-    case 'boolean':
-    case 'string':
-      return input;
-    case 'number':
-      return Number.isInteger(input) && Number.isSafeInteger(input) ? BigInt(input) : input;
-    case 'bigint':
-      if (input < INT64_MIN || input > INT64_MAX) {
-        throw new OmbraError('INVALID_ARGUMENT', `${where}: integer ${input} is outside the 64-bit range`, { where });
-      }
-      return input;
-    default:
-      break;
-  }
-  if (input instanceof FloatValue) return input.value;
+  const scalar = scalarOfInput(input);
+  if (scalar === OUTSIDE_INT64) throw new OmbraError('INVALID_ARGUMENT', `${where}: integer ${input} is outside the 64-bit range`, { where });
+  if (scalar !== NOT_SCALAR) return scalar;
   if (input instanceof NodeRef || input instanceof RelationshipRef || input instanceof PathValue) return input;
   if (Array.isArray(input)) return input.map((item, i) => toQueryValueChecked(item, `${where}[${i}]`));
   if (isValueMap(input)) {

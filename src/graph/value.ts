@@ -45,12 +45,18 @@ export type PropertyInput =
   | PropertyInput[]
   | { [key: string]: PropertyInput };
 
+/** scalarOfInput's answers for input that is not a scalar (a list, a map, any other object) and for a bigint beyond 64 bits. */
+export const NOT_SCALAR = Symbol('not a scalar');
+export const OUTSIDE_INT64 = Symbol('outside 64 bits');
+
 /**
- * Normalise an API value into a PropertyValue: integral numbers become INTEGER (bigint),
- * others FLOAT; FloatValue becomes FLOAT; bigints are range-checked. Cost: O(size of value).
- * Throws GraphError PROPERTY_TYPE naming the property for anything that cannot be stored.
+ * The scalar rules of API input, shared by property values (toPropertyValue) and query
+ * parameters (cypher/parameters.ts): null and undefined are null, booleans and strings are
+ * themselves, an integral safe number is an INTEGER (bigint) and any other number a FLOAT,
+ * float(x) is the FLOAT x, a bigint is an INTEGER when it fits 64 bits. Each caller reports
+ * OUTSIDE_INT64 and NOT_SCALAR its own way.
  */
-export function toPropertyValue(input: PropertyInput, where = 'value'): PropertyValue {
+export function scalarOfInput(input: unknown): null | boolean | bigint | number | string | typeof NOT_SCALAR | typeof OUTSIDE_INT64 {
   if (input === null || input === undefined) return null;
   switch (typeof input) {
     case 'boolean':
@@ -59,21 +65,29 @@ export function toPropertyValue(input: PropertyInput, where = 'value'): Property
     case 'number':
       return Number.isInteger(input) && Number.isSafeInteger(input) ? BigInt(input) : input;
     case 'bigint':
-      if (input < INT64_MIN || input > INT64_MAX) {
-        throw new GraphError('PROPERTY_TYPE', `${where}: integer ${input} is outside the 64-bit range`, { where });
-      }
-      return input;
-    case 'object': {
-      if (input instanceof FloatValue) return input.value;
-      if (Array.isArray(input)) return input.map((item, i) => toPropertyValue(item, `${where}[${i}]`));
-      const proto = Object.getPrototypeOf(input);
-      if (proto !== Object.prototype && proto !== null) break;
+      return input < INT64_MIN || input > INT64_MAX ? OUTSIDE_INT64 : input;
+    default:
+      return input instanceof FloatValue ? input.value : NOT_SCALAR;
+  }
+}
+
+/**
+ * Normalise an API value into a PropertyValue: scalars by scalarOfInput, arrays into lists,
+ * plain objects into maps. Cost: O(size of value).
+ * Throws GraphError PROPERTY_TYPE naming the property for anything that cannot be stored.
+ */
+export function toPropertyValue(input: PropertyInput, where = 'value'): PropertyValue {
+  const scalar = scalarOfInput(input);
+  if (scalar === OUTSIDE_INT64) throw new GraphError('PROPERTY_TYPE', `${where}: integer ${input} is outside the 64-bit range`, { where });
+  if (scalar !== NOT_SCALAR) return scalar;
+  if (Array.isArray(input)) return input.map((item, i) => toPropertyValue(item, `${where}[${i}]`));
+  if (typeof input === 'object' && input !== null) {
+    const proto = Object.getPrototypeOf(input);
+    if (proto === Object.prototype || proto === null) {
       const out: PropertyMap = {};
       for (const [key, value] of Object.entries(input)) out[key] = toPropertyValue(value, `${where}.${key}`);
       return out;
     }
-    default:
-      break;
   }
   throw new GraphError('PROPERTY_TYPE', `${where}: a ${describeType(input)} cannot be stored as a property`, { where });
 }
