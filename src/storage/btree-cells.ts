@@ -12,6 +12,7 @@ import {
   LEAF_CELL_HEADER_BYTES,
   NODE_HEADER_BYTES,
   cellSize,
+  copyBytes,
   initNode,
   rd16,
   setRightChild,
@@ -76,15 +77,6 @@ export class CellList {
 }
 
 export const cellList = new CellList();
-
-/** Copy bytes between buffers; a loop for short runs avoids a subarray allocation. */
-export function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, length: number): void {
-  if (length <= 32) {
-    for (let i = 0; i < length; i++) dst[dstOff + i] = src[srcOff + i]!;
-  } else {
-    dst.set(src.subarray(srcOff, srcOff + length), dstOff);
-  }
-}
 
 /** Rewrite `page` as a node holding cells [from, to) of the list, packed against E. */
 export function writeNodeFromList(

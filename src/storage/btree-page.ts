@@ -207,12 +207,12 @@ export function buildLeafCell(dst: Uint8Array, key: Uint8Array, value: Uint8Arra
   dst[0] = overflowPage !== 0 ? CELL_FLAG_OVERFLOW : 0;
   wr16(dst, 1, k);
   wr32(dst, 3, value.length);
-  dst.set(key, LEAF_CELL_HEADER_BYTES);
+  copyBytes(dst, LEAF_CELL_HEADER_BYTES, key, 0, k);
   if (overflowPage !== 0) {
     wr32(dst, LEAF_CELL_HEADER_BYTES + k, overflowPage);
     return LEAF_CELL_HEADER_BYTES + k + OVERFLOW_REF_BYTES;
   }
-  dst.set(value, LEAF_CELL_HEADER_BYTES + k);
+  copyBytes(dst, LEAF_CELL_HEADER_BYTES + k, value, 0, value.length);
   return LEAF_CELL_HEADER_BYTES + k + value.length;
 }
 
@@ -220,7 +220,7 @@ export function buildLeafCell(dst: Uint8Array, key: Uint8Array, value: Uint8Arra
 export function buildInternalCell(dst: Uint8Array, child: PageId, src: Uint8Array, keyOff: number, keyLen: number): number {
   wr32(dst, 0, child);
   wr16(dst, 4, keyLen);
-  dst.set(src.subarray(keyOff, keyOff + keyLen), INTERNAL_CELL_HEADER_BYTES);
+  copyBytes(dst, INTERNAL_CELL_HEADER_BYTES, src, keyOff, keyLen);
   return INTERNAL_CELL_HEADER_BYTES + keyLen;
 }
 
@@ -571,7 +571,7 @@ export function defragmentNode(page: Uint8Array, c: number, e: number, leaf: boo
       start -= len;
       const shift = start - runLow;
       if (shift !== 0) {
-        copyRange(page, start, s, runLow, len);
+        copyBytes(page, start, s, runLow, len);
         for (let j = runFirst; j < i; j++) wr16(page, c + NODE_HEADER_BYTES + 2 * j, rd16(page, c + NODE_HEADER_BYTES + 2 * j) + shift);
       }
     }
@@ -620,7 +620,7 @@ export function repackAfterInserts(page: Uint8Array, c: number, e: number, leaf:
   if (prevOld !== packedStart || newBytes !== packedStart - from) return defragmentNode(page, c, e, leaf);
   if (newBytes === 0) return;
   if (scratch.length < page.length) scratch = new Uint8Array(page.length);
-  copyRange(scratch, from, page, from, newBytes);
+  copyBytes(scratch, from, page, from, newBytes);
   // Pass 2, from the last cell (lowest address) up: cell i's place starts at from + the sizes
   // of the cells after it. Each move goes down into bytes already vacated or saved.
   let after = 0;
@@ -628,7 +628,7 @@ export function repackAfterInserts(page: Uint8Array, c: number, e: number, leaf:
     const off = rd16(page, ptrs + 2 * i);
     if (off < packedStart) {
       const dest = from + after;
-      copyRange(page, dest, scratch, off, sizes[i]!);
+      copyBytes(page, dest, scratch, off, sizes[i]!);
       wr16(page, ptrs + 2 * i, dest);
       after += sizes[i]!;
       i--;
@@ -648,10 +648,15 @@ export function repackAfterInserts(page: Uint8Array, c: number, e: number, leaf:
   }
 }
 
-/** Copy len bytes of src at srcOff into dst at dstOff (distinct buffers): a loop for small ranges (set() costs a call and a subarray). */
-function copyRange(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, len: number): void {
-  if (len <= 64) for (let k = 0; k < len; k++) dst[dstOff + k] = src[srcOff + k]!;
-  else dst.set(src.subarray(srcOff, srcOff + len), dstOff);
+/**
+ * Copy `length` bytes of src from srcOff into dst at dstOff (distinct buffers). Most cells
+ * are short, and for them a loop beats set(), which costs a call and often a subarray.
+ */
+export function copyBytes(dst: Uint8Array, dstOff: number, src: Uint8Array, srcOff: number, length: number): void {
+  if (length <= 64) {
+    for (let i = 0; i < length; i++) dst[dstOff + i] = src[srcOff + i]!;
+  } else if (srcOff === 0 && length === src.length) dst.set(src, dstOff);
+  else dst.set(src.subarray(srcOff, srcOff + length), dstOff);
 }
 
 /**
@@ -668,11 +673,7 @@ export function insertCell(page: Uint8Array, c: number, e: number, index: number
     start = rd16(page, c + 2);
   }
   start -= len;
-  if (len <= 64) {
-    // Small cells (most keys): a loop beats set(), which costs a call and often a subarray.
-    for (let i = 0; i < len; i++) page[start + i] = src[srcOff + i]!;
-  } else if (srcOff === 0 && len === src.length) page.set(src, start);
-  else page.set(src.subarray(srcOff, srcOff + len), start);
+  copyBytes(page, start, src, srcOff, len);
   const at = c + NODE_HEADER_BYTES + 2 * index;
   if (at < ptrEnd) page.copyWithin(at + 2, at, ptrEnd);
   wr16(page, at, start);

@@ -45,6 +45,7 @@ import {
   childAt,
   cellContentStart,
   compareKeyAt,
+  copyBytes,
   defragmentNode,
   fragmentedBytes,
   initNode,
@@ -75,7 +76,7 @@ import {
   setRightChild,
   rightChild,
 } from './btree-page.js';
-import { cellList, chooseInternalSplit, chooseLeafSplit, copyBytes, writeNodeFromList, type CellList } from './btree-cells.js';
+import { cellList, chooseInternalSplit, chooseLeafSplit, writeNodeFromList, type CellList } from './btree-cells.js';
 import { Cursor } from './btree-cursor.js';
 import { checkTree, treeStats, visitTreePages, type BTreeProblem, type BTreeStats, type PageKind } from './btree-check.js';
 import { freeOverflowChain, readOverflowChain, writeOverflowChain } from './overflow.js';
@@ -833,7 +834,7 @@ export class BTree {
     const last = cellPointer(read, c, n - 1);
     if (last + LEAF_CELL_HEADER_BYTES + leafKeyLength(read, last) > e) return false;
     if (compareKeyAt(key, read, last + LEAF_CELL_HEADER_BYTES, leafKeyLength(read, last)) <= 0) return false;
-    const len = buildSmallLeafCell(this.cellBuf, key, value);
+    const len = buildLeafCell(this.cellBuf, key, value, 0);
     if (!insertCell(store.write(leafId), c, e, n, this.cellBuf, 0, len, true)) {
       this.appendLeaf = 0;
       return false;
@@ -1109,22 +1110,6 @@ class LeafFences {
 function copyFence(dst: Uint8Array, src: { page: Uint8Array; off: number; len: number }): number {
   copyBytes(dst, 0, src.page, src.off, src.len);
   return src.len;
-}
-
-/** buildLeafCell for an inline cell, copying short keys and values by loop (no set() call). */
-function buildSmallLeafCell(dst: Uint8Array, key: Uint8Array, value: Uint8Array): number {
-  const k = key.length;
-  const v = value.length;
-  dst[0] = 0;
-  dst[1] = k >>> 8;
-  dst[2] = k;
-  dst[3] = v >>> 24;
-  dst[4] = v >>> 16;
-  dst[5] = v >>> 8;
-  dst[6] = v;
-  copyBytes(dst, LEAF_CELL_HEADER_BYTES, key, 0, k);
-  copyBytes(dst, LEAF_CELL_HEADER_BYTES + k, value, 0, v);
-  return LEAF_CELL_HEADER_BYTES + k + v;
 }
 
 /**
