@@ -26,6 +26,7 @@ import { CorruptionError } from '../errors.js';
 import { BTree, rootInSlot } from '../storage/btree.js';
 import type { Cursor } from '../storage/btree-cursor.js';
 import { ROOT_SLOT } from '../storage/meta.js';
+import { NO_BYTES } from '../storage/scratch.js';
 import { canDefer, type DeferringStore } from '../storage/transaction.js';
 import type { PageStore } from '../storage/types.js';
 import { ByteBuffer, orderedVarintEnd, putVarint, readOrderedVarint, readVarint } from './encoding.js';
@@ -116,7 +117,7 @@ class PendingAdjacency {
             tree: tree.name,
           });
         }
-        return EMPTY;
+        return NO_BYTES;
       },
     );
     if (direction === DIRECTION_OUT) this.outDone = to;
@@ -257,8 +258,6 @@ export const DIRECTION_OUT = 0;
 export const DIRECTION_IN = 1;
 export type DirectionCode = typeof DIRECTION_OUT | typeof DIRECTION_IN;
 
-const EMPTY = new Uint8Array(0);
-
 /** One adjacency entry, decoded from its key. */
 export interface AdjacencyEntry {
   node: number;
@@ -292,7 +291,7 @@ export class AdjacencyCursor {
   typeId = 0;
   other = 0;
   relationshipId = 0;
-  private prefix: Uint8Array = EMPTY;
+  private prefix: Uint8Array = NO_BYTES;
   private started = false;
 
   constructor(private readonly cursor: Cursor) {}
@@ -370,8 +369,8 @@ export class AdjacencyStore {
       this.tree(DIRECTION_OUT).noteDeferredChange();
       return;
     }
-    this.tree(DIRECTION_OUT).insert(this.entryKey(start, typeId, end, relationshipId), EMPTY);
-    this.tree(DIRECTION_IN).insert(this.entryKey(end, typeId, start, relationshipId), EMPTY);
+    this.tree(DIRECTION_OUT).insert(this.entryKey(start, typeId, end, relationshipId), NO_BYTES);
+    this.tree(DIRECTION_IN).insert(this.entryKey(end, typeId, start, relationshipId), NO_BYTES);
     this.adjustDegree(start, DIRECTION_OUT, typeId, 1);
     this.adjustDegree(end, DIRECTION_IN, typeId, 1);
   }

@@ -35,6 +35,7 @@ import { BTree, rootInSlot } from '../storage/btree.js';
 import { BTreeBulkLoader } from '../storage/btree-bulk-load.js';
 import { KeyBuilder, compareBytes } from '../storage/keys.js';
 import { COUNTER, ROOT_SLOT } from '../storage/meta.js';
+import { NO_BYTES } from '../storage/scratch.js';
 import type { PageStore } from '../storage/types.js';
 import { DIRECTION_IN, DIRECTION_OUT } from './adjacency.js';
 import { groupAdjacency, NumberList, RelationshipColumns, type AdjacencyGroups } from './bulk-sort.js';
@@ -47,7 +48,6 @@ import { IndexSchema } from './shared.js';
 import { formatValue } from './writer.js';
 import type { PropertyValue } from './value.js';
 
-const EMPTY = new Uint8Array(0);
 /** Entries written between two calls of the tick callback in finish(). */
 const TICK_EVERY = 8192;
 
@@ -103,7 +103,7 @@ class TreeSink {
     return this.loader !== null;
   }
 
-  add(key: Uint8Array, keyLength: number, value: Uint8Array = EMPTY, valueLength: number = value.length): void {
+  add(key: Uint8Array, keyLength: number, value: Uint8Array = NO_BYTES, valueLength: number = value.length): void {
     if (this.loader !== null) this.loader.add(key, value, keyLength, valueLength);
     else this.tree.insert(keyLength === key.length ? key : key.slice(0, keyLength), valueLength === value.length ? value : value.slice(0, valueLength));
     this.entries++;
@@ -513,7 +513,7 @@ function indexEntries(keys: IndexKeyBuilder, def: IndexDefinition, column: Index
     if (def.unique && !keys.truncated && !containsNaN(value)) {
       out.push({ key: keys.key.copy(), value: idBuf.slice(0, putOrderedVarint(idBuf, 0, nodeId)), row, valueEnd, uniqueForm: true });
     } else {
-      out.push({ key: keys.key.ordered(nodeId).copy(), value: EMPTY, row, valueEnd, uniqueForm: false });
+      out.push({ key: keys.key.ordered(nodeId).copy(), value: NO_BYTES, row, valueEnd, uniqueForm: false });
     }
   }
   out.sort((a, b) => compareBytes(a.key, b.key) || column.nodeIds.get(a.row) - column.nodeIds.get(b.row));

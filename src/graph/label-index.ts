@@ -13,10 +13,9 @@
 import { CorruptionError } from '../errors.js';
 import { BTree, rootInSlot } from '../storage/btree.js';
 import { ROOT_SLOT } from '../storage/meta.js';
+import { NO_BYTES } from '../storage/scratch.js';
 import type { PageStore } from '../storage/types.js';
 import { ByteBuffer, orderedVarintEnd, readOrderedVarint } from './encoding.js';
-
-const EMPTY = new Uint8Array(0);
 
 export function decodeLabelKey(key: Uint8Array): { labelId: number; nodeId: number } {
   const labelId = readOrderedVarint(key, 0);
@@ -41,7 +40,7 @@ export class LabelIndexStore {
 
   /** Cost: one B+tree insert. */
   add(labelId: number, nodeId: number): void {
-    this.tree.insert(this.key(labelId, nodeId), EMPTY);
+    this.tree.insert(this.key(labelId, nodeId), NO_BYTES);
   }
 
   /** Cost: one B+tree delete; false when absent. */

@@ -16,6 +16,7 @@ import { CorruptionError } from '../errors.js';
 import type { BTree } from '../storage/btree.js';
 import type { Cursor } from '../storage/btree-cursor.js';
 import { LEAF_CELL_HEADER_BYTES, NODE_HEADER_BYTES, cellCount, rd16 } from '../storage/btree-page.js';
+import { NO_BYTES } from '../storage/scratch.js';
 import { readOrderedVarint, readVarint, varintEnd } from './encoding.js';
 import { VALUE_TAG, findProperty, nodePropertiesOffset, nodePropertiesOffsetWithLabel, nodeRecordHasLabel, readValue, skipValue } from './record.js';
 import type { NodeId } from './types.js';
@@ -45,8 +46,6 @@ function smallIntegerOf(value: PropertyValue): number {
   return typeof value === 'bigint' && value < SMALL_BIGINT_LIMIT && value > -SMALL_BIGINT_LIMIT ? Number(value) : NaN;
 }
 
-const EMPTY = new Uint8Array(0);
-
 /** Walks the NODES tree; `labelId` −1 takes every node. */
 export class RecordScan implements NodeScan {
   private nodeId = -1;
@@ -56,7 +55,7 @@ export class RecordScan implements NodeScan {
   private idEnd = 0;
   private readonly cursor: Cursor;
   private started = false;
-  private buf: Uint8Array = EMPTY;
+  private buf: Uint8Array = NO_BYTES;
   private start = 0;
   private end = 0;
   private propertiesAt = -1;

@@ -55,6 +55,7 @@ import { BTree, rootInSlot } from '../storage/btree.js';
 import type { Cursor } from '../storage/btree-cursor.js';
 import { prefixUpperBound } from '../storage/keys.js';
 import { ROOT_SLOT } from '../storage/meta.js';
+import { NO_BYTES } from '../storage/scratch.js';
 import type { PageStore } from '../storage/types.js';
 import type { IndexDefinition } from './catalog.js';
 import { ByteBuffer, orderedVarintEnd, putOrderedVarint, readOrderedVarint } from './encoding.js';
@@ -316,7 +317,7 @@ export class PropertyIndexStore {
    */
   insert(def: IndexDefinition, value: PropertyValue, nodeId: number): void {
     if (this.prefix(def, value)) this.tree.put(this.keys.key.view(), this.nodeIdView(nodeId));
-    else this.tree.put(this.keys.key.ordered(nodeId).view(), EMPTY);
+    else this.tree.put(this.keys.key.ordered(nodeId).view(), NO_BYTES);
   }
 
   /**
@@ -356,7 +357,7 @@ export class PropertyIndexStore {
   /** The entry (key, B+tree value) that (def, value, node) must have, copied (check). */
   expectedEntry(def: IndexDefinition, value: PropertyValue, nodeId: number): { key: Uint8Array; value: Uint8Array } {
     if (this.prefix(def, value)) return { key: this.keys.key.copy(), value: this.nodeIdBytes(nodeId) };
-    return { key: this.keys.key.ordered(nodeId).copy(), value: EMPTY };
+    return { key: this.keys.key.ordered(nodeId).copy(), value: NO_BYTES };
   }
 
   /**
@@ -498,8 +499,6 @@ export class PropertyIndexStore {
     return { entries, distinctValues: distinct, selectivity: entries === 0 ? 1 : distinct / entries };
   }
 }
-
-const EMPTY = new Uint8Array(0);
 
 function exactMatch(stored: PropertyValue | undefined, value: PropertyValue): boolean {
   return stored !== undefined && propertyValuesEqual(stored, value);

@@ -22,6 +22,7 @@
 import { GraphError } from '../errors.js';
 import { BTree, rootInSlot } from '../storage/btree.js';
 import { COUNTER, ROOT_SLOT } from '../storage/meta.js';
+import { NO_BYTES } from '../storage/scratch.js';
 import type { PageStore } from '../storage/types.js';
 import { AdjacencyStore, DIRECTION_IN, DIRECTION_OUT, type DirectionCode } from './adjacency.js';
 import { CATALOG_KIND, CatalogView, type IndexDefinition } from './catalog.js';
@@ -72,7 +73,7 @@ export class GraphReader {
   private cachedNodeId = -1;
   private cachedNodeEpoch = -1;
   private cachedNodeProps = -1;
-  private nodeBuf: Uint8Array = new Uint8Array(0);
+  private nodeBuf: Uint8Array = NO_BYTES;
   private nodeStart = -1;
   private nodeEnd = 0;
   /** The record as its own array, made on demand by nodeRecord(). */
