@@ -407,8 +407,10 @@ export class AdjacencyStore {
   degree(node: number, direction: DirectionCode, typeId?: number): number {
     const tree = this.degrees;
     if (typeId !== undefined) {
-      const value = tree.get(this.degreeKey(node, direction, typeId));
-      return value === undefined ? 0 : readVarint(value, 0, value.length);
+      // Read in place, no key or value copy: decoded at once, before anything can change the
+      // page, so a writer may read this way too.
+      if (!tree.locate(this.degreeKey(node, direction, typeId))) return 0;
+      return readVarint(tree.locatedBuf, tree.locatedStart, tree.locatedEnd);
     }
     const prefix = this.bb.reset().ordered(node).u8(direction).copy();
     let total = 0;

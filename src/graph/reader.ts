@@ -26,7 +26,7 @@ import { NO_BYTES } from '../storage/scratch.js';
 import type { PageStore } from '../storage/types.js';
 import { AdjacencyStore, DIRECTION_IN, DIRECTION_OUT, type DirectionCode } from './adjacency.js';
 import { CATALOG_KIND, CatalogView, type IndexDefinition } from './catalog.js';
-import { IdKeys, invalidId, isValidId, putOrderedVarint, readOrderedVarint, readVarint } from './encoding.js';
+import { IdKeys, invalidId, isValidId, readOrderedVarint } from './encoding.js';
 import { LabelIndexStore } from './label-index.js';
 import { NeighbourCursor } from './neighbour-cursor.js';
 import { EMPTY_SCAN, IndexedNodeScan, RecordScan, type NodeScan } from './node-scan.js';
@@ -576,27 +576,9 @@ export class GraphReader {
     const last: DirectionCode = direction === 'out' ? DIRECTION_OUT : DIRECTION_IN;
     for (let dir: DirectionCode = direction === 'in' ? DIRECTION_IN : DIRECTION_OUT; dir <= last; dir++) {
       if (typeIds === undefined) total += adjacency.degree(node, dir);
-      else for (let i = 0; i < typeIds.length; i++) total += this.typeDegree(node, dir, typeIds[i]!);
+      else for (let i = 0; i < typeIds.length; i++) total += adjacency.degree(node, dir, typeIds[i]!);
     }
     return total;
-  }
-
-  private readonly degreeKeyBuf = new Uint8Array(17);
-  private readonly degreeKeyViews: (Uint8Array | undefined)[] = [];
-
-  /**
-   * One DEGREES entry (adjacency.ts: key node, u8 direction, type id; value varint count),
-   * read in place: no key or value copy. Cost: one B+tree descent.
-   */
-  private typeDegree(node: NodeId, direction: DirectionCode, typeId: number): number {
-    const buf = this.degreeKeyBuf;
-    let n = putOrderedVarint(buf, 0, node);
-    buf[n++] = direction;
-    n = putOrderedVarint(buf, n, typeId);
-    const key = (this.degreeKeyViews[n] ??= buf.subarray(0, n));
-    const tree = this.adjacency.degrees;
-    if (!tree.locate(key)) return 0;
-    return readVarint(tree.locatedBuf, tree.locatedStart, tree.locatedEnd);
   }
 
   // ── counts and catalog ───────────────────────────────────────────────────
