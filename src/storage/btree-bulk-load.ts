@@ -41,6 +41,7 @@ import {
   maxCellBytes,
   maxKeyBytes,
   nodeCapacityBytes,
+  separatorLength,
   wr16,
   wr32,
 } from './btree-page.js';
@@ -208,11 +209,7 @@ export class BTreeBulkLoader {
   /** Shortest prefix of `key` greater than the previous key. */
   private separatorBefore(key: Uint8Array, k: number): Uint8Array {
     const p = this.prev;
-    const pl = this.prevLength;
-    const m = pl < k ? pl : k;
-    let common = 0;
-    while (common < m && p[common] === key[common]) common++;
-    return key.slice(0, common + 1 < k ? common + 1 : k);
+    return key.slice(0, separatorLength(p, 0, this.prevLength, key, 0, k));
   }
 
   private writeOverflow(value: Uint8Array): PageId {

@@ -216,6 +216,17 @@ export function buildLeafCell(dst: Uint8Array, key: Uint8Array, value: Uint8Arra
   return LEAF_CELL_HEADER_BYTES + k + value.length;
 }
 
+/**
+ * Length of the shortest prefix of key b (bBuf[b, b + bl)) that sorts after key a
+ * (aBuf[a, a + al)), a < b: suffix truncation, which keeps internal nodes wide.
+ */
+export function separatorLength(aBuf: Uint8Array, a: number, al: number, bBuf: Uint8Array, b: number, bl: number): number {
+  let common = 0;
+  const m = al < bl ? al : bl;
+  while (common < m && aBuf[a + common] === bBuf[b + common]) common++;
+  return common + 1 < bl ? common + 1 : bl;
+}
+
 /** Write an internal cell (child, key bytes src[keyOff, keyOff+keyLen)) into dst at 0; returns its size. */
 export function buildInternalCell(dst: Uint8Array, child: PageId, src: Uint8Array, keyOff: number, keyLen: number): number {
   wr32(dst, 0, child);

@@ -46,6 +46,7 @@ import {
   cellContentStart,
   compareKeyAt,
   copyBytes,
+  separatorLength,
   defragmentNode,
   fragmentedBytes,
   initNode,
@@ -974,11 +975,7 @@ export class BTree {
     const b = list.keyOffset(k, true);
     const bl = list.keyLength(k, true);
     const buf = list.buf;
-    let common = 0;
-    const m = al < bl ? al : bl;
-    while (common < m && buf[a + common] === buf[b + common]) common++;
-    const sepLen = common + 1 < bl ? common + 1 : bl;
-    return buildInternalCell(this.cellBuf, leftId, buf, b, sepLen);
+    return buildInternalCell(this.cellBuf, leftId, buf, b, separatorLength(buf, a, al, buf, b, bl));
   }
 
   /**
@@ -991,11 +988,7 @@ export class BTree {
     const bl = leafKeyLength(cell, 0);
     const off = cellPointer(left, this.c, n - 1);
     const a = off + LEAF_CELL_HEADER_BYTES;
-    const al = leafKeyLength(left, off);
-    let common = 0;
-    const m = al < bl ? al : bl;
-    while (common < m && left[a + common] === cell[LEAF_CELL_HEADER_BYTES + common]) common++;
-    const sepLen = common + 1 < bl ? common + 1 : bl;
+    const sepLen = separatorLength(left, a, leafKeyLength(left, off), cell, LEAF_CELL_HEADER_BYTES, bl);
     const scratch = (this.sepScratch ??= scratchBytes(this.maxCellBytes));
     copyBytes(scratch, 0, cell, LEAF_CELL_HEADER_BYTES, sepLen);
     return buildInternalCell(cell, leftId, scratch, 0, sepLen);
