@@ -58,12 +58,20 @@ import { readOverflowChain } from '../storage/overflow.js';
 import { FLAG_ENCRYPTED, PAGE_HEADER_BYTES, PAGE_TYPE, getPageLsn, pageProblem, usableBytes } from '../storage/page.js';
 import type { PageCodec } from '../storage/pager.js';
 import type { FileHandle, FileSystem, PageId, PageStore } from '../storage/types.js';
-import { FRAME_HEADER_BYTES, WAL_HEADER_BYTES, decodeFrameHeader, decodeWalHeader, frameBytes, frameChecksum, frameOffset } from '../storage/wal-format.js';
+import { FrameWalker, WAL_HEADER_BYTES, decodeFrameHeader, decodeWalHeader, frameBytes, holeFits, unpackImage } from '../storage/wal-format.js';
 import { decodeCatalogEntry } from './rebuild.js';
 
 export type LeafClass = 'nodes' | 'relationships' | 'catalog' | 'security' | 'derived' | 'unattributed';
 
 const PAGE_SIZES = [4096, 8192, 16384, 32768, 65536];
+/** How a salvage report words the end of the WAL walk. */
+const WALK_ENDS = {
+  'end-of-file': 'end of file',
+  preallocated: 'preallocated space',
+  'stale-salt': 'stale salt',
+  'checksum-mismatch': 'checksum mismatch',
+  'page-mismatch': 'page mismatch',
+} as const;
 const RUN_PAGES = 64;
 const NAME_START = /^[A-Za-z0-9_]/;
 
@@ -88,8 +96,8 @@ export class PageSource {
   readonly meta: MetaFields | null;
   readonly metaImage: Uint8Array | null;
   readonly wal: WalScan;
-  /** Page → slot of its newest committed WAL frame. */
-  private readonly walSlots = new Map<PageId, number>();
+  /** Page → file offset of its newest committed WAL frame. */
+  private readonly walFrames = new Map<PageId, number>();
   private readonly file: FileHandle;
   private readonly walFile: FileHandle | null;
   private readonly frame: Uint8Array;
@@ -158,53 +166,38 @@ export class PageSource {
     const h = decodeWalHeader(header);
     if ('problem' in h) return { present: true, framesUsed: 0, endReason: `header unusable: ${h.problem}` };
     if (h.pageSizeBytes !== this.pageSizeBytes) return { present: true, framesUsed: 0, endReason: `header page size ${h.pageSizeBytes} differs from the database's ${this.pageSizeBytes}` };
-    const size = frameBytes(this.pageSizeBytes);
-    const slots = Math.floor((wal.size() - WAL_HEADER_BYTES) / size);
-    const frame = this.frame;
-    let checksum = h.checksum;
+    const walker = new FrameWalker((into, length, position) => wal.read(into, 0, length, position), wal.size(), h);
     let pending: [PageId, number][] = [];
     let used = 0;
-    let endReason = 'end of file';
-    for (let slot = 0; slot < slots; slot++) {
-      wal.read(frame, 0, size, frameOffset(slot, this.pageSizeBytes));
-      const fh = decodeFrameHeader(frame);
-      if (fh.salt1 !== h.salt1 || fh.salt2 !== h.salt2) {
-        endReason = 'stale salt';
-        break;
-      }
-      const expected = frameChecksum(frame, this.pageSizeBytes, checksum);
-      if (expected !== fh.checksum) {
-        endReason = 'checksum mismatch';
-        break;
-      }
-      if (pageProblem(frame.subarray(FRAME_HEADER_BYTES), fh.pageNumber) !== null) {
-        endReason = 'page mismatch';
-        break;
-      }
-      checksum = expected;
-      pending.push([fh.pageNumber, slot]);
+    while (walker.next()) {
+      const fh = walker.header!;
+      pending.push([fh.pageNumber, walker.offset]);
       if (fh.commitPageCount !== 0) {
-        for (const [pageId, s] of pending) this.walSlots.set(pageId, s);
+        for (const [pageId, offset] of pending) this.walFrames.set(pageId, offset);
         used += pending.length;
         pending = [];
         this.walPageCount = fh.commitPageCount;
       }
     }
+    const endReason = WALK_ENDS[walker.end!];
     return { present: true, framesUsed: used, endReason: pending.length > 0 ? `${endReason} (${pending.length} uncommitted frame(s) skipped)` : endReason };
   }
 
   /** True when the newest version of the page comes from the WAL. */
   inWal(pageId: PageId): boolean {
-    return this.walSlots.has(pageId);
+    return this.walFrames.has(pageId);
   }
 
   /** The stored newest image of a page, or null when it is lost (or beyond the file). */
   private storedImage(pageId: PageId, into: Uint8Array): Uint8Array | null {
     const ps = this.pageSizeBytes;
-    const slot = this.walSlots.get(pageId);
-    if (slot !== undefined && this.walFile !== null) {
-      this.walFile.read(this.frame, 0, this.frame.length, frameOffset(slot, ps));
-      into.set(this.frame.subarray(FRAME_HEADER_BYTES));
+    const offset = this.walFrames.get(pageId);
+    if (offset !== undefined && this.walFile !== null) {
+      // The walk checked this frame; a file changed since then shows in the page's checksum.
+      this.walFile.read(this.frame, 0, this.frame.length, offset);
+      const header = decodeFrameHeader(this.frame);
+      if (!holeFits(header, ps)) return null;
+      unpackImage(this.frame, header, into);
       return into;
     }
     if (this.file.read(into, 0, ps, pageId * ps) < ps) return null;
@@ -250,7 +243,7 @@ export class PageSource {
       for (let i = 0; i < count; i++) {
         const pageId = first + i;
         let page: Uint8Array | null = run.subarray(i * ps, (i + 1) * ps);
-        if (this.walSlots.has(pageId)) page = this.storedImage(pageId, new Uint8Array(ps));
+        if (this.walFrames.has(pageId)) page = this.storedImage(pageId, new Uint8Array(ps));
         else if ((i + 1) * ps > got) page = null;
         if (page === null) {
           state[pageId] = PageState.Missing;

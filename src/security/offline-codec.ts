@@ -25,7 +25,7 @@ import { PageCipher } from './encryption.js';
 import { unlockKeyArea } from './key-area.js';
 import { resolveKey, type KeySources, type MasterKey } from './key.js';
 import { SecurityError, StorageError } from '../errors.js';
-import { decodeFrameHeader, decodeWalHeader, FRAME_HEADER_BYTES, WAL_HEADER_BYTES } from '../storage/wal-format.js';
+import { decodeWalHeader, FrameWalker, WAL_HEADER_BYTES } from '../storage/wal-format.js';
 
 /** Page 0 as the full backup of the chain in `dir` holds it. */
 export function readBackupPage0(fs: FileSystem, dir: string): Uint8Array {
@@ -106,13 +106,10 @@ function usablePage0(fs: FileSystem, path: string): Uint8Array | null {
     if (wal.read(header, 0, WAL_HEADER_BYTES, 0) < WAL_HEADER_BYTES) return null;
     const decoded = decodeWalHeader(header);
     if ('problem' in decoded || !PAGE_SIZES.includes(decoded.pageSizeBytes)) return null;
-    const ps = decoded.pageSizeBytes;
-    const frame = new Uint8Array(FRAME_HEADER_BYTES + ps);
+    // The walk yields only valid frames (their page checksums included) of the current log.
+    const walker = new FrameWalker((into, length, position) => wal.read(into, 0, length, position), wal.size(), decoded);
     let found: Uint8Array | null = null;
-    for (let offset = WAL_HEADER_BYTES; wal.read(frame, 0, frame.length, offset) === frame.length; offset += frame.length) {
-      const image = frame.subarray(FRAME_HEADER_BYTES);
-      if (decodeFrameHeader(frame).pageNumber === 0 && pageProblem(image, 0) === null && meta.hasMagic(image)) found = image.slice();
-    }
+    while (walker.next()) if (walker.header!.pageNumber === 0 && meta.hasMagic(walker.page)) found = walker.page.slice();
     return found;
   } finally {
     wal.close();

@@ -27,6 +27,7 @@
 
 import { crc32 } from 'node:zlib';
 import { CorruptionError } from '../errors.js';
+import { crcOfZeros } from './crc.js';
 import type { Lsn, PageId } from './types.js';
 
 export const PAGE_HEADER_BYTES = 24;
@@ -95,12 +96,22 @@ export function computePageChecksum(page: Uint8Array): number {
   return crc32(page.subarray(OFFSET_CHECKSUM + 4), head);
 }
 
-/** Stamp number and LSN and seal the page with its checksum (pager only, invariant P2). */
-export function sealPage(page: Uint8Array, pageId: PageId, lsn: Lsn): void {
+/**
+ * Stamp number and LSN and seal the page with its checksum (pager only, invariant P2). The
+ * caller may name a run [holeStart, holeStart + holeLength) it has just zeroed (free-space.ts
+ * clearHole): the checksum is the same, computed without reading the zeros (crc.ts).
+ */
+export function sealPage(page: Uint8Array, pageId: PageId, lsn: Lsn, holeStart = 0, holeLength = 0): void {
   const v = view(page);
   v.setUint32(OFFSET_NUMBER, pageId);
   v.setBigUint64(OFFSET_LSN, BigInt(lsn));
-  v.setUint32(OFFSET_CHECKSUM, computePageChecksum(page));
+  v.setUint32(OFFSET_CHECKSUM, holeLength === 0 ? computePageChecksum(page) : checksumAroundZeros(page, holeStart, holeLength));
+}
+
+/** computePageChecksum of a page whose bytes [start, start + length) are zeros (start ≥ 20). */
+function checksumAroundZeros(page: Uint8Array, start: number, length: number): number {
+  const head = crc32(page.subarray(OFFSET_CHECKSUM + 4, start), crc32(page.subarray(0, OFFSET_CHECKSUM)));
+  return crc32(page.subarray(start + length), crcOfZeros(head, length));
 }
 
 /** Recompute only the checksum (after a change that keeps number and LSN). */

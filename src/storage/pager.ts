@@ -49,6 +49,7 @@ import type { CheckpointMode, OmbraConfig } from '../config.js';
 import { CorruptionError, isOmbraError, OmbraError, StorageError, TransactionError } from '../errors.js';
 import { CHECKPOINT_MODES, type CheckpointReport } from './checkpoint.js';
 import { failpoint } from './failpoint.js';
+import { clearHole, holeLength, holeStart } from './free-space.js';
 import { listFreePages } from './freelist.js';
 import { acquireLock, type DatabaseLock } from './lock.js';
 import * as meta from './meta.js';
@@ -423,9 +424,12 @@ export class Pager implements PagerCore {
       this.ensureWalRoom(ids.length);
       const frames = ids.map((pageId) => {
         const image = txn.dirty.get(pageId)!;
-        sealPage(image, pageId, lsn);
-        const stored = pageId === 0 || this.codec === null ? image : this.codec.encode(image, pageId);
-        return { pageId, image: stored };
+        // The page's free space is zeroed before the checksum covers it, so its frame can
+        // leave it out (free-space.ts); an encrypted image has no hole.
+        const hole = clearHole(image);
+        sealPage(image, pageId, lsn, holeStart(hole), holeLength(hole));
+        if (pageId === 0 || this.codec === null) return { pageId, image, hole };
+        return { pageId, image: this.codec.encode(image, pageId), hole: 0 };
       });
       const pending = this.wal.writeTransaction(frames, lsn, pageCount, Date.now());
       this.wal.publish(pending);

@@ -1,7 +1,7 @@
 // WAL FILE FORMAT (`<db>-wal`), after the comment at the top of SQLite's src/wal.c.
 //
-// The WAL is a header followed by zero or more frames. Each frame holds one page image.
-// All integers are big-endian.
+// The WAL is a header followed by zero or more frames. Each frame holds one page image,
+// without the image's hole (below). All integers are big-endian.
 //
 // WAL HEADER (WAL_HEADER_BYTES = 48)
 //   offset  size  type  meaning
@@ -11,11 +11,11 @@
 //   12      4     u32   checkpoint sequence: +1 each time the log restarts
 //   16      4     u32   salt-1, random at each restart, never 0 (a zero frame never matches)
 //   20      4     u32   salt-2, random at each restart
-//   24      8     u64   sequence base: frame slot i holds global frame sequence base + i + 1
+//   24      8     u64   sequence base: frame i of the log holds global frame sequence base + i + 1
 //   32      12          reserved, 0
 //   44      4     u32   CRC-32 of bytes [0, 44)
 //
-// FRAME (FRAME_HEADER_BYTES = 40, then pageSize bytes of page image)
+// FRAME (FRAME_HEADER_BYTES = 40, then pageSize − hole length bytes of page image)
 //   offset  size  type  meaning
 //   0       4     u32   page number
 //   4       4     u32   commit marker: database size in pages after the commit for the last
@@ -24,14 +24,25 @@
 //   16      8     u64   commit time, ms since the epoch (commit frames; 0 otherwise)
 //   24      4     u32   salt-1, copied from the header
 //   28      4     u32   salt-2, copied from the header
-//   32      4     u32   running checksum: CRC-32 of frame bytes [0, 32) followed by the page
-//                       image, seeded with the previous frame's running checksum (the
-//                       header's CRC for the first frame)
-//   36      4           reserved, 0
+//   32      4     u32   running checksum: CRC-32 of frame bytes [0, 32) followed by the whole
+//                       page image, hole included, seeded with the previous frame's running
+//                       checksum (the header's CRC for the first frame)
+//   36      2     u16   hole start: first byte of the image left out of the frame
+//   38      2     u16   hole length, 0 when the whole image follows
+//   40      ...         the image's bytes [0, hole start), then [hole start + hole length, pageSize)
+//
+// THE HOLE (free-space.ts): the unused run of bytes in the middle of a page, which the pager
+// zeroes when it seals the page. A frame leaves it out and a reader puts zeros back, so a
+// commit that touches a few sparse pages (the meta page is 93% hole) writes a few KiB, not a
+// full page each. The checksum covers the rebuilt image, so a damaged hole field fails it
+// like any other damaged byte. Frames therefore differ in length: a log is read in order, and
+// the WAL's index keeps where each frame starts. Version 1 logs wrote 0 where the hole fields
+// are now, so they read as version 2 logs whose frames have no hole.
 //
 // WHEN IS A FRAME VALID (CONVENTIONS §3)
-//   A frame is valid when (a) its salts equal the header's, (b) its running checksum matches
-//   and (c) the page image names the same page number as the frame. Recovery reads frames in
+//   A frame is valid when (a) its salts equal the header's, (b) its hole lies inside the page's
+//   content and the frame's bytes are all in the file, (c) its running checksum matches and
+//   (d) the page image names the same page number as the frame. Recovery reads frames in
 //   order and stops at the first frame that is not valid: everything after it is ignored
 //   (a torn tail after a crash is normal, not an error). Of the valid frames only those up to
 //   and including the last commit frame are replayed; valid frames of a transaction whose
@@ -47,10 +58,13 @@
 // old frame after it, so no stale frame can be mistaken for part of the current log.
 
 import { crc32 } from 'node:zlib';
-import { OFFSET_CHECKSUM } from './page.js';
+import { applyOperator, crcOfBytes, operatorTable, shiftOperator } from './crc.js';
+import { OFFSET_CHECKSUM, PAGE_HEADER_BYTES, pageProblem } from './page.js';
 
 export const WAL_MAGIC = 0x4f4d574c;
-export const WAL_FORMAT_VERSION = 1;
+export const WAL_FORMAT_VERSION = 2;
+/** Version 1 frames are version 2 frames without a hole. */
+const READABLE_VERSIONS = [1, 2];
 export const WAL_HEADER_BYTES = 48;
 export const FRAME_HEADER_BYTES = 40;
 
@@ -74,19 +88,26 @@ export interface FrameHeader {
   salt1: number;
   salt2: number;
   checksum: number;
+  /** The hole left out of the frame (start, length; length 0: none). */
+  holeStart: number;
+  holeLength: number;
 }
+
+/** What an encoder is given: the header's fields but the checksum, the hole optional (none). */
+export type FrameFields = Omit<FrameHeader, 'checksum' | 'holeStart' | 'holeLength'> & { holeStart?: number; holeLength?: number };
 
 function dv(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/** Bytes of the longest frame: a page without a hole. */
 export function frameBytes(pageSizeBytes: number): number {
   return FRAME_HEADER_BYTES + pageSizeBytes;
 }
 
-/** File offset of frame slot `slot`. */
-export function frameOffset(slot: number, pageSizeBytes: number): number {
-  return WAL_HEADER_BYTES + slot * frameBytes(pageSizeBytes);
+/** Bytes of a frame whose page has a hole of `holeLength` bytes. */
+export function frameLength(pageSizeBytes: number, holeLength: number): number {
+  return FRAME_HEADER_BYTES + pageSizeBytes - holeLength;
 }
 
 /** Encode a header into `out` (WAL_HEADER_BYTES) and return its checksum. */
@@ -110,7 +131,7 @@ export function decodeWalHeader(bytes: Uint8Array): WalHeader | { problem: strin
   if (bytes.length < WAL_HEADER_BYTES) return { problem: 'header is shorter than 48 bytes' };
   const v = dv(bytes);
   if (v.getUint32(0) !== WAL_MAGIC) return { problem: 'bad magic' };
-  if (v.getUint32(4) !== WAL_FORMAT_VERSION) return { problem: `unsupported WAL version ${v.getUint32(4)}` };
+  if (!READABLE_VERSIONS.includes(v.getUint32(4))) return { problem: `unsupported WAL version ${v.getUint32(4)}` };
   const checksum = crc32(bytes.subarray(0, 44));
   if (v.getUint32(44) !== checksum) return { problem: 'header checksum mismatch' };
   return {
@@ -124,7 +145,7 @@ export function decodeWalHeader(bytes: Uint8Array): WalHeader | { problem: strin
 }
 
 /** The frame header's fields but the checksum, into `out[0, FRAME_HEADER_BYTES)`; the view to finish it with. */
-function writeFrameFields(out: Uint8Array, frame: Omit<FrameHeader, 'checksum'>): DataView {
+function writeFrameFields(out: Uint8Array, frame: FrameFields): DataView {
   const v = dv(out);
   v.setUint32(0, frame.pageNumber);
   v.setUint32(4, frame.commitPageCount);
@@ -132,17 +153,19 @@ function writeFrameFields(out: Uint8Array, frame: Omit<FrameHeader, 'checksum'>)
   v.setBigUint64(16, BigInt(frame.commitTimeMs));
   v.setUint32(24, frame.salt1 >>> 0);
   v.setUint32(28, frame.salt2 >>> 0);
-  v.setUint32(36, 0);
+  v.setUint16(36, frame.holeStart ?? 0);
+  v.setUint16(38, frame.holeLength ?? 0);
   return v;
 }
 
 /**
- * Encode a frame header into `out[0, FRAME_HEADER_BYTES)` for the page image that follows it
- * in `out` and return the new running checksum (seeded with `previousChecksum`).
+ * Encode a frame header into `out[0, FRAME_HEADER_BYTES)` for the whole page image `page`
+ * and return the new running checksum (seeded with `previousChecksum`). The reference that
+ * encodeSealedFrame is tested against.
  */
 export function encodeFrame(
   out: Uint8Array,
-  frame: Omit<FrameHeader, 'checksum'>,
+  frame: FrameFields,
   page: Uint8Array,
   previousChecksum: number,
 ): number {
@@ -165,7 +188,7 @@ export function encodeFrame(
  */
 export function encodeSealedFrame(
   out: Uint8Array,
-  frame: Omit<FrameHeader, 'checksum'>,
+  frame: FrameFields,
   page: Uint8Array,
   previousChecksum: number,
 ): number {
@@ -179,68 +202,6 @@ export function encodeSealedFrame(
   const checksum = (applyOperator(ops.afterPage, headerCrc) ^ pageCrc) >>> 0;
   v.setUint32(32, checksum);
   return checksum;
-}
-
-/** The reflected CRC-32 polynomial of zlib. */
-const CRC_POLY = 0xedb88320;
-
-/** a·b modulo the CRC polynomial (zlib multmodp); `a` is an operator x^n, never 0. */
-function multModP(a: number, b: number): number {
-  let m = 0x80000000;
-  let p = 0;
-  for (;;) {
-    if ((a & m) !== 0) {
-      p ^= b;
-      if ((a & (m - 1)) === 0) break;
-    }
-    m >>>= 1;
-    b = (b & 1) !== 0 ? (b >>> 1) ^ CRC_POLY : b >>> 1;
-  }
-  return p >>> 0;
-}
-
-/** zlib's byte-wise CRC-32 table. */
-const CRC_TABLE = (() => {
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = (c & 1) !== 0 ? (c >>> 1) ^ CRC_POLY : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  return table;
-})();
-
-/** crc32(bytes[from, to), seed) of zlib, for the few bytes where a native call costs more. */
-function crcOfBytes(bytes: Uint8Array, from: number, to: number, seed: number): number {
-  let c = ~seed;
-  for (let i = from; i < to; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
-}
-
-/**
- * Multiplication by a fixed operator is linear over GF(2): op·b is the XOR of op·(each byte
- * of b in place), so four 256-entry tables turn it into four lookups.
- */
-function operatorTable(op: number): Uint32Array {
-  const table = new Uint32Array(1024);
-  for (let k = 0; k < 4; k++) for (let v = 0; v < 256; v++) table[k * 256 + v] = multModP(op, (v << (8 * k)) >>> 0);
-  return table;
-}
-
-function applyOperator(table: Uint32Array, b: number): number {
-  return (table[b & 0xff]! ^ table[256 + ((b >>> 8) & 0xff)]! ^ table[512 + ((b >>> 16) & 0xff)]! ^ table[768 + (b >>> 24)]!) >>> 0;
-}
-
-/** x^(8·bytes) modulo the CRC polynomial (zlib x2nmodp(bytes, 3)). */
-function shiftOperator(bytes: number): number {
-  let p = 0x80000000; // x^0
-  let square = 0x40000000; // x^1
-  for (let k = 0; k < 3; k++) square = multModP(square, square); // x^8
-  for (let n = bytes; n > 0; n = Math.floor(n / 2)) {
-    if (n % 2 === 1) p = multModP(square, p);
-    square = multModP(square, square);
-  }
-  return p;
 }
 
 /** Operator tables of one page size: shift past the checksum field, the content, a page. */
@@ -276,10 +237,119 @@ export function decodeFrameHeader(bytes: Uint8Array): FrameHeader {
     salt1: v.getUint32(24),
     salt2: v.getUint32(28),
     checksum: v.getUint32(32),
+    holeStart: v.getUint16(36),
+    holeLength: v.getUint16(38),
   };
 }
 
-/** Running checksum of a frame (header bytes [0,32) + page), seeded with the previous one. */
-export function frameChecksum(frame: Uint8Array, pageSizeBytes: number, previousChecksum: number): number {
-  return crc32(frame.subarray(FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + pageSizeBytes), crc32(frame.subarray(0, 32), previousChecksum));
+/** Running checksum of a frame: its header bytes [0,32), then the whole page image. */
+export function frameChecksum(frameHeader: Uint8Array, page: Uint8Array, previousChecksum: number): number {
+  return crc32(page, crc32(frameHeader.subarray(0, 32), previousChecksum));
+}
+
+/** True when a frame's hole fits the content of a page of `pageSizeBytes` (validity (b)). */
+export function holeFits(header: FrameHeader, pageSizeBytes: number): boolean {
+  return header.holeLength === 0 || (header.holeStart >= PAGE_HEADER_BYTES && header.holeStart + header.holeLength <= pageSizeBytes);
+}
+
+/** Copy `page` without its hole into `out` at `at` (the bytes after a frame header). */
+export function packImage(out: Uint8Array, at: number, page: Uint8Array, holeStart: number, holeLength: number): void {
+  if (holeLength === 0) {
+    out.set(page, at);
+    return;
+  }
+  out.set(page.subarray(0, holeStart), at);
+  out.set(page.subarray(holeStart + holeLength), at + holeStart);
+}
+
+/** Rebuild the page image of a frame (`frame`: its header and stored bytes) into `page`. */
+export function unpackImage(frame: Uint8Array, header: FrameHeader, page: Uint8Array): void {
+  const { holeStart, holeLength } = header;
+  const stored = page.length - holeLength;
+  if (holeLength === 0) {
+    page.set(frame.subarray(FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + stored));
+    return;
+  }
+  page.set(frame.subarray(FRAME_HEADER_BYTES, FRAME_HEADER_BYTES + holeStart));
+  page.fill(0, holeStart, holeStart + holeLength);
+  page.set(frame.subarray(FRAME_HEADER_BYTES + holeStart, FRAME_HEADER_BYTES + stored), holeStart + holeLength);
+}
+
+/** Why a walk over a log's frames stopped. */
+export type FrameWalkEnd = 'end-of-file' | 'preallocated' | 'stale-salt' | 'checksum-mismatch' | 'page-mismatch';
+
+/**
+ * Reads the valid frames of a log in order, from its first (WHEN IS A FRAME VALID): recovery,
+ * salvage and the offline key lookup all walk a log this way. After next() returns true,
+ * `header`, `page` (a reused buffer) and `offset` describe the frame; after it returns false,
+ * `end` says why the log ends at `offset`.
+ */
+export class FrameWalker {
+  /** File offset of the current frame (after next() → false: where the log ends). */
+  offset = WAL_HEADER_BYTES;
+  /** Index of the current frame in the log. */
+  index = -1;
+  header: FrameHeader | null = null;
+  readonly page: Uint8Array;
+  end: FrameWalkEnd | null = null;
+  private checksum: number;
+  private nextOffset = WAL_HEADER_BYTES;
+  private readonly frame: Uint8Array;
+
+  constructor(
+    private readonly read: (into: Uint8Array, length: number, position: number) => number,
+    private readonly fileSize: number,
+    private readonly walHeader: WalHeader,
+  ) {
+    this.checksum = walHeader.checksum;
+    this.page = new Uint8Array(walHeader.pageSizeBytes);
+    this.frame = new Uint8Array(frameBytes(walHeader.pageSizeBytes));
+  }
+
+  /** Running checksum after the current frame (the header's before the first). */
+  get runningChecksum(): number {
+    return this.checksum;
+  }
+
+  /** Offset just past the current frame. */
+  get frameEnd(): number {
+    return this.nextOffset;
+  }
+
+  next(): boolean {
+    if (this.end !== null) return false;
+    this.offset = this.nextOffset;
+    const pageSizeBytes = this.walHeader.pageSizeBytes;
+    const available = Math.min(this.frame.length, this.fileSize - this.offset);
+    if (available < FRAME_HEADER_BYTES) return this.stop('end-of-file');
+    this.read(this.frame, available, this.offset);
+    const header = decodeFrameHeader(this.frame);
+    if (header.salt1 !== this.walHeader.salt1 || header.salt2 !== this.walHeader.salt2) {
+      // Salt-1 is never 0: a zero frame is preallocated space (wal.ts W7).
+      return this.stop(header.salt1 === 0 && isZero(this.frame, FRAME_HEADER_BYTES) ? 'preallocated' : 'stale-salt');
+    }
+    if (!holeFits(header, pageSizeBytes)) return this.stop('checksum-mismatch');
+    const length = frameLength(pageSizeBytes, header.holeLength);
+    if (length > available) return this.stop('end-of-file');
+    unpackImage(this.frame, header, this.page);
+    const checksum = frameChecksum(this.frame, this.page, this.checksum);
+    if (checksum !== header.checksum) return this.stop('checksum-mismatch');
+    if (pageProblem(this.page, header.pageNumber) !== null) return this.stop('page-mismatch');
+    this.checksum = checksum;
+    this.header = header;
+    this.index++;
+    this.nextOffset = this.offset + length;
+    return true;
+  }
+
+  private stop(end: FrameWalkEnd): boolean {
+    this.end = end;
+    this.header = null;
+    return false;
+  }
+}
+
+export function isZero(bytes: Uint8Array, length: number): boolean {
+  for (let i = 0; i < length; i++) if (bytes[i] !== 0) return false;
+  return true;
 }

@@ -3,7 +3,8 @@
 // The byte layout and the validity rule are in wal-format.ts.
 //
 // Frames are named by a global sequence number that never goes back, across restarts of
-// the log (slot i of a generation holds sequence base + i + 1). Readers remember the
+// the log (frame i of a generation holds sequence base + i + 1). Frames differ in length (a
+// page's hole is left out, wal-format.ts), so the log keeps where each of its frames starts. Readers remember the
 // sequence of the last commit they may see (their snapshot); comparing sequences stays
 // meaningful after the log restarts, which keeps the checkpoint rules simple (pager.ts).
 //
@@ -52,18 +53,23 @@ import { randomBytes } from 'node:crypto';
 import { dirname } from 'node:path';
 import { CorruptionError, StorageError } from '../errors.js';
 import { failpoint } from './failpoint.js';
+import { holeLength, holeStart } from './free-space.js';
 import { pageProblem } from './page.js';
 import type { FileHandle, FileSystem, PageId } from './types.js';
 import {
   FRAME_HEADER_BYTES,
+  FrameWalker,
   WAL_HEADER_BYTES,
   decodeFrameHeader,
   decodeWalHeader,
   encodeSealedFrame,
   encodeWalHeader,
   frameBytes,
-  frameChecksum,
-  frameOffset,
+  frameLength,
+  holeFits,
+  isZero,
+  packImage,
+  unpackImage,
 } from './wal-format.js';
 
 /** What recovery found in the log on open. */
@@ -72,18 +78,22 @@ export interface RecoveryReport {
   transactionsRecovered: number;
   /** Frames of those transactions. */
   framesApplied: number;
-  /** Whole frames after the end of the log that were not replayed (uncommitted or invalid). */
+  /**
+   * Frames after the end of the log that were not replayed: valid frames of a transaction
+   * without its commit frame, then the bytes after them counted in frames of a whole page.
+   */
   invalidFrames: number;
   /**
-   * Zero-filled frames from the first all-zero frame to the end of the file: space the log
-   * had preallocated (W7), not counted in invalidFrames.
+   * Zero-filled space from the first all-zero frame header to the end of the file, in frames
+   * of a whole page (rounded up): space the log had preallocated (W7), not counted in
+   * invalidFrames.
    */
   preallocatedFrames: number;
   /** Bytes at the very end that do not make a whole frame. */
   tornTailBytes: number;
   /** Why the log ended where it did. */
   endReason: 'empty' | 'end-of-file' | 'preallocated' | 'stale-salt' | 'checksum-mismatch' | 'page-mismatch' | 'bad-header' | 'uncommitted-tail';
-  /** Frame slot where the log ended (the first slot not replayed). */
+  /** Index of the frame where the log ended (the first frame not replayed). */
   endSlot: number;
   /** LSN of the last recovered transaction (0 when none). */
   lastLsn: bigint;
@@ -108,6 +118,10 @@ export interface PendingTransaction {
   /** Running checksum after the commit frame. */
   readonly checksumAfter: number;
   readonly slotAfter: number;
+  /** File offset of each frame. */
+  readonly frameStarts: readonly number[];
+  /** File offset just past the commit frame. */
+  readonly endAfter: number;
 }
 
 export interface WalCounters {
@@ -147,8 +161,12 @@ export class WriteAheadLog {
   private checkpointSequence = 0;
   private sequenceBase = 0;
   private headerChecksum = 0;
-  /** Slots used by committed frames of this generation (the next frame goes here). */
+  /** Committed frames of this generation (the index of the next frame). */
   private nextSlot = 0;
+  /** File offset of each committed frame of this generation. */
+  private frameStarts: number[] = [];
+  /** File offset just past the last committed frame: where the next frame goes. */
+  private endOffset = WAL_HEADER_BYTES;
   private lastChecksum = 0;
   /** True when the header of the current generation still has to be written. */
   private headerPending = true;
@@ -231,7 +249,7 @@ export class WriteAheadLog {
 
   /** Bytes the current generation's committed frames occupy (what a checkpoint would retire). */
   get logBytes(): number {
-    return this.nextSlot === 0 ? 0 : WAL_HEADER_BYTES + this.nextSlot * this.frameSize;
+    return this.nextSlot === 0 ? 0 : this.endOffset;
   }
 
   get commits(): readonly CommitRecord[] {
@@ -276,17 +294,24 @@ export class WriteAheadLog {
         sequence,
       });
     }
-    const frame = into === undefined ? new Uint8Array(this.frameSize) : (this.readScratch ??= new Uint8Array(this.frameSize));
-    const read = this.file.read(frame, 0, this.frameSize, frameOffset(slot, this.pageSizeBytes));
+    const frame = (this.readScratch ??= new Uint8Array(this.frameSize));
+    const start = this.frameStarts[slot]!;
+    const read = this.file.read(frame, 0, Math.min(this.frameSize, this.endOffset - start), start);
     const header = decodeFrameHeader(frame);
-    if (read !== this.frameSize || header.salt1 !== this.salt1 || header.salt2 !== this.salt2) {
+    if (
+      header.salt1 !== this.salt1 ||
+      header.salt2 !== this.salt2 ||
+      !holeFits(header, this.pageSizeBytes) ||
+      read < frameLength(this.pageSizeBytes, header.holeLength)
+    ) {
       throw new CorruptionError(`WAL frame ${slot} of ${this.path} changed under a reader (expected salts of the current log)`, {
         file: this.path,
         frame: slot,
         pageNumber: header.pageNumber,
       });
     }
-    const page = frame.subarray(FRAME_HEADER_BYTES);
+    const page = into ?? new Uint8Array(this.pageSizeBytes);
+    unpackImage(frame, header, page);
     const problem = pageProblem(page, header.pageNumber);
     if (problem !== null) {
       throw new CorruptionError(`page ${header.pageNumber} in WAL frame ${slot} of ${this.path} is corrupt: ${problem}`, {
@@ -296,22 +321,22 @@ export class WriteAheadLog {
         problem,
       });
     }
-    if (into === undefined) return page;
-    into.set(page);
-    return into;
+    return page;
   }
 
   /**
    * Step 1 of the commit protocol: write every frame of a transaction in one write.
    * `pages` are sealed images in the order to write (page.ts P2: each frame's checksum is
-   * derived from the page's own, encodeSealedFrame); the last frame carries the commit marker.
+   * derived from the page's own, encodeSealedFrame), each with its hole (free-space.ts; zeros,
+   * left out of the frame); the last frame carries the commit marker.
    */
-  writeTransaction(pages: readonly { pageId: PageId; image: Uint8Array }[], lsn: bigint, pageCount: number, commitTimeMs: number): PendingTransaction {
+  writeTransaction(pages: readonly { pageId: PageId; image: Uint8Array; hole: number }[], lsn: bigint, pageCount: number, commitTimeMs: number): PendingTransaction {
     this.assertWritable();
     if (pages.length === 0) throw new StorageError('INTERNAL', 'a transaction must write at least one frame');
     const withHeader = this.headerPending;
     const headerBytes = withHeader ? WAL_HEADER_BYTES : 0;
-    const total = headerBytes + pages.length * this.frameSize;
+    let total = headerBytes;
+    for (let i = 0; i < pages.length; i++) total += frameLength(this.pageSizeBytes, holeLength(pages[i]!.hole));
     if (this.scratch.length < total) this.scratch = new Uint8Array(Math.max(total, this.scratch.length * 2));
     const out = this.scratch.subarray(0, total);
     let checksum = this.lastChecksum;
@@ -327,11 +352,15 @@ export class WriteAheadLog {
       checksum = headerChecksum;
     }
     const pageIds: PageId[] = new Array(pages.length);
+    const frameStarts: number[] = new Array(pages.length);
+    const firstOffset = this.endOffset;
+    let at = headerBytes;
     for (let i = 0; i < pages.length; i++) {
-      const { pageId, image } = pages[i]!;
-      const at = headerBytes + i * this.frameSize;
-      const frame = out.subarray(at, at + this.frameSize);
-      frame.set(image, FRAME_HEADER_BYTES);
+      const { pageId, image, hole } = pages[i]!;
+      const start = holeStart(hole);
+      const length = holeLength(hole);
+      const frame = out.subarray(at, at + frameLength(this.pageSizeBytes, length));
+      packImage(frame, FRAME_HEADER_BYTES, image, start, length);
       const isCommit = i === pages.length - 1;
       checksum = encodeSealedFrame(
         frame,
@@ -342,13 +371,17 @@ export class WriteAheadLog {
           commitTimeMs: isCommit ? commitTimeMs : 0,
           salt1: this.salt1,
           salt2: this.salt2,
+          holeStart: start,
+          holeLength: length,
         },
         image,
         checksum,
       );
       pageIds[i] = pageId;
+      frameStarts[i] = firstOffset + at - headerBytes;
+      at += frame.length;
     }
-    const framesEnd = frameOffset(this.nextSlot + pages.length, this.pageSizeBytes);
+    const framesEnd = firstOffset + total - headerBytes;
     // A new generation in an empty (truncated) file: the zeros ride on the header's sync (W7).
     if (withHeader && framesEnd > this.fileBytes) this.preallocate(framesEnd);
     if (withHeader) {
@@ -364,7 +397,7 @@ export class WriteAheadLog {
       this.headerPending = false;
       this.headerChecksum = headerChecksum;
     }
-    this.file.write(out, headerBytes, total - headerBytes, frameOffset(this.nextSlot, this.pageSizeBytes));
+    this.file.write(out, headerBytes, total - headerBytes, firstOffset);
     if (framesEnd > this.fileBytes) {
       // These frames grew the file, so this commit's sync journals a new size anyway: the zeros
       // of the next step ride on it, and the commits after it overwrite (W7).
@@ -384,6 +417,8 @@ export class WriteAheadLog {
       record: { lsn, sequence: commitSequence, firstSequence, commitTimeMs, pageCount },
       checksumAfter: checksum,
       slotAfter: this.nextSlot + pages.length,
+      frameStarts,
+      endAfter: framesEnd,
     };
   }
 
@@ -404,17 +439,20 @@ export class WriteAheadLog {
   }
 
   /**
-   * W7: grow the file with zeros to at least `end` and by one step past the file, in whole
-   * frames; the next sync makes them durable. Best effort: on any error the file is cut back
-   * to where it was (the zeros were never synced, nothing relies on them) and the frames are
-   * appended as before; a failing disk is reported by the commit's own sync.
+   * W7: grow the file with zeros to at least `end` and by one step past the file, a step
+   * being a number of whole-page frames; the next sync makes them durable. Best effort: on any
+   * error the file is cut back to where it was (the zeros were never synced, nothing relies
+   * on them) and the frames are appended as before; a failing disk is reported by the
+   * commit's own sync.
    */
   private preallocate(end: number): void {
     if (this.preallocationStepBytesMax <= 0) return;
-    const slotsNow = Math.max(0, Math.floor((this.fileBytes - WAL_HEADER_BYTES) / this.frameSize));
-    const stepSlots = Math.max(PREALLOCATION_STEP_FRAMES_MIN, Math.min(Math.floor(this.preallocationStepBytesMax / this.frameSize), slotsNow));
-    const slotsNeeded = Math.ceil((end - WAL_HEADER_BYTES) / this.frameSize);
-    const target = frameOffset(Math.max(slotsNeeded, slotsNow + stepSlots), this.pageSizeBytes);
+    const framesNow = Math.max(0, Math.floor((this.fileBytes - WAL_HEADER_BYTES) / this.frameSize));
+    const stepFrames = Math.max(PREALLOCATION_STEP_FRAMES_MIN, Math.min(Math.floor(this.preallocationStepBytesMax / this.frameSize), framesNow));
+    // The file stays a whole number of whole-page frames long, so bytes appended after it
+    // show as a torn tail on recovery.
+    const wanted = Math.max(end, Math.max(this.fileBytes, WAL_HEADER_BYTES) + stepFrames * this.frameSize);
+    const target = WAL_HEADER_BYTES + Math.ceil((wanted - WAL_HEADER_BYTES) / this.frameSize) * this.frameSize;
     // The header, when one is due, is written by the caller: never zero over it.
     const from = Math.max(this.fileBytes, WAL_HEADER_BYTES);
     zeroChunk ??= new Uint8Array(ZERO_CHUNK_BYTES);
@@ -441,6 +479,8 @@ export class WriteAheadLog {
       else versions.push(sequence);
     }
     this.commitRecords.push(pending.record);
+    for (let i = 0; i < pending.frameStarts.length; i++) this.frameStarts.push(pending.frameStarts[i]!);
+    this.endOffset = pending.endAfter;
     this.nextSlot = pending.slotAfter;
     this.lastChecksum = pending.checksumAfter;
     this.committed = pending.commitSequence;
@@ -592,10 +632,12 @@ export class WriteAheadLog {
     }
     while (this.commitRecords.length > 0 && this.commitRecords[this.commitRecords.length - 1]!.sequence > sequence) this.commitRecords.pop();
     this.nextSlot = keepSlots;
+    this.endOffset = this.frameStarts[keepSlots] ?? this.endOffset;
+    this.frameStarts.length = keepSlots;
     this.committed = Math.max(sequence, this.sequenceBase);
     // The checksum chain must continue from the last kept frame: recompute it from the file.
     this.lastChecksum = this.recomputeChecksumAt(keepSlots);
-    this.cutDiscardedTail(keepSlots === 0 && this.headerPending ? 0 : frameOffset(keepSlots, this.pageSizeBytes));
+    this.cutDiscardedTail(keepSlots === 0 && this.headerPending ? 0 : this.endOffset);
   }
 
   /**
@@ -610,6 +652,8 @@ export class WriteAheadLog {
     this.checkpointSequence = (this.checkpointSequence + 1) >>> 0;
     this.newSalts();
     this.nextSlot = 0;
+    this.frameStarts = [];
+    this.endOffset = WAL_HEADER_BYTES;
     this.headerPending = true;
     this.counters.restarts++;
   }
@@ -646,9 +690,9 @@ export class WriteAheadLog {
 
   private recomputeChecksumAt(slots: number): number {
     if (slots === 0) return this.headerChecksum;
-    const frame = new Uint8Array(this.frameSize);
-    this.file.read(frame, 0, this.frameSize, frameOffset(slots - 1, this.pageSizeBytes));
-    return decodeFrameHeader(frame).checksum;
+    const header = new Uint8Array(FRAME_HEADER_BYTES);
+    this.file.read(header, 0, FRAME_HEADER_BYTES, this.frameStarts[slots - 1]!);
+    return decodeFrameHeader(header).checksum;
   }
 
   /** Recovery on open: rebuild the index from the valid committed prefix of the log. */
@@ -697,62 +741,50 @@ export class WriteAheadLog {
     this.headerChecksum = header.checksum;
     this.headerPending = false;
 
-    const slots = Math.floor((fileSize - WAL_HEADER_BYTES) / this.frameSize);
-    const frame = new Uint8Array(this.frameSize);
-    let checksum = header.checksum;
-    let pending: { pageId: PageId; slot: number }[] = [];
-    let committedSlots = 0;
-    let committedChecksum = checksum;
-    let endReason: RecoveryReport['endReason'] = 'end-of-file';
-    let slot = 0;
-    for (; slot < slots; slot++) {
-      this.file.read(frame, 0, this.frameSize, frameOffset(slot, this.pageSizeBytes));
-      const fh = decodeFrameHeader(frame);
-      if (fh.salt1 !== header.salt1 || fh.salt2 !== header.salt2) {
-        // Salt-1 is never 0: a zero frame is preallocated space (W7), the rest of the file with it.
-        endReason = fh.salt1 === 0 && isZero(frame, FRAME_HEADER_BYTES) ? (pending.length > 0 ? 'uncommitted-tail' : 'preallocated') : 'stale-salt';
-        break;
+    const walker = new FrameWalker((into, length, position) => this.file.read(into, 0, length, position), fileSize, header);
+    let pending: { pageId: PageId; offset: number }[] = [];
+    let committedChecksum = header.checksum;
+    let committedEnd = WAL_HEADER_BYTES;
+    while (walker.next()) {
+      const fh = walker.header!;
+      pending.push({ pageId: fh.pageNumber, offset: walker.offset });
+      if (fh.commitPageCount === 0) continue;
+      const firstSequence = this.sequenceBase + this.nextSlot + 1;
+      for (const p of pending) {
+        const sequence = this.sequenceBase + this.nextSlot + 1;
+        const versions = this.index.get(p.pageId);
+        if (versions === undefined) this.index.set(p.pageId, [sequence]);
+        else versions.push(sequence);
+        this.frameStarts.push(p.offset);
+        this.nextSlot++;
       }
-      const expected = frameChecksum(frame, this.pageSizeBytes, checksum);
-      if (expected !== fh.checksum) {
-        endReason = 'checksum-mismatch';
-        break;
-      }
-      if (pageProblem(frame.subarray(FRAME_HEADER_BYTES), fh.pageNumber) !== null) {
-        endReason = 'page-mismatch';
-        break;
-      }
-      checksum = expected;
-      pending.push({ pageId: fh.pageNumber, slot });
-      if (fh.commitPageCount !== 0) {
-        const firstSequence = this.sequenceBase + pending[0]!.slot + 1;
-        for (const p of pending) {
-          const sequence = this.sequenceBase + p.slot + 1;
-          const versions = this.index.get(p.pageId);
-          if (versions === undefined) this.index.set(p.pageId, [sequence]);
-          else versions.push(sequence);
-        }
-        this.commitRecords.push({ lsn: fh.lsn, sequence: this.sequenceBase + slot + 1, firstSequence, commitTimeMs: fh.commitTimeMs, pageCount: fh.commitPageCount });
-        report.transactionsRecovered++;
-        report.framesApplied += pending.length;
-        report.lastLsn = fh.lsn;
-        pending = [];
-        committedSlots = slot + 1;
-        committedChecksum = checksum;
-      }
+      this.commitRecords.push({ lsn: fh.lsn, sequence: this.sequenceBase + this.nextSlot, firstSequence, commitTimeMs: fh.commitTimeMs, pageCount: fh.commitPageCount });
+      report.transactionsRecovered++;
+      report.framesApplied += pending.length;
+      report.lastLsn = fh.lsn;
+      pending = [];
+      committedEnd = walker.frameEnd;
+      committedChecksum = walker.runningChecksum;
     }
-    if (endReason === 'end-of-file' && pending.length > 0) endReason = 'uncommitted-tail';
-    if (committedSlots === 0 && slot === 0 && slots === 0) endReason = fileSize > WAL_HEADER_BYTES ? 'end-of-file' : 'empty';
-    report.endReason = endReason;
-    report.endSlot = committedSlots;
-    report.preallocatedFrames = endReason === 'preallocated' || (endReason === 'uncommitted-tail' && slot < slots) ? slots - slot : 0;
-    report.invalidFrames = slots - committedSlots - report.preallocatedFrames;
-    report.tornTailBytes = (fileSize - WAL_HEADER_BYTES) % this.frameSize;
-    this.nextSlot = committedSlots;
+    // What follows the committed prefix: `pending` valid frames without a commit frame, then
+    // `rest` bytes from where the walk stopped.
+    const rest = fileSize - walker.offset;
+    const end = walker.end!;
+    if (end === 'preallocated') {
+      // Preallocation keeps the file a whole number of whole-page frames long (W7).
+      report.tornTailBytes = (fileSize - WAL_HEADER_BYTES) % this.frameSize;
+      report.preallocatedFrames = Math.ceil((rest - report.tornTailBytes) / this.frameSize);
+    } else if (end === 'end-of-file') report.tornTailBytes = rest;
+    report.invalidFrames = pending.length + (end === 'preallocated' || end === 'end-of-file' ? 0 : Math.ceil(rest / this.frameSize));
+    if (pending.length > 0 && (end === 'end-of-file' || end === 'preallocated')) report.endReason = 'uncommitted-tail';
+    else if (end === 'end-of-file' && walker.index < 0 && rest === 0) report.endReason = 'empty';
+    else report.endReason = end;
+    report.endSlot = this.nextSlot;
+    this.endOffset = committedEnd;
     this.lastChecksum = committedChecksum;
-    this.committed = this.sequenceBase + committedSlots;
+    this.committed = this.sequenceBase + this.nextSlot;
     this.durable = this.committed;
-    this.cutDiscardedTail(frameOffset(committedSlots, this.pageSizeBytes));
+    this.cutDiscardedTail(committedEnd);
     return report;
   }
 
@@ -773,11 +805,6 @@ export class WriteAheadLog {
     this.file.sync();
     this.counters.syncs++;
   }
-}
-
-function isZero(bytes: Uint8Array, length: number): boolean {
-  for (let i = 0; i < length; i++) if (bytes[i] !== 0) return false;
-  return true;
 }
 
 /** Stand-in for a WAL file that does not exist, for read-only opens. */

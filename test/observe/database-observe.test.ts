@@ -30,7 +30,7 @@ function openDb(fs: SimulatedFileSystem, options: Parameters<typeof Database.ope
 /** Commit one write transaction that allocates `pages` new pages. */
 function writePages(db: Database, pages: number): void {
   const txn = db.pager.beginWrite();
-  for (let i = 0; i < pages; i++) stamp(txn, txn.allocate(DATA_PAGE), i);
+  for (let i = 0; i < pages; i++) stamp(txn, txn.allocate(DATA_PAGE), i, 'fullPage'); // whole-page frames
   txn.commit();
 }
 

@@ -11,7 +11,7 @@ import { readKeyArea } from '../../src/security/key-area.js';
 import { RealFileSystem } from '../../src/storage/fs-real.js';
 import { FLAG_ENCRYPTED } from '../../src/storage/page.js';
 import type { FileHandle, FileSystem } from '../../src/storage/types.js';
-import { FRAME_HEADER_BYTES, WAL_HEADER_BYTES } from '../../src/storage/wal-format.js';
+import { decodeFrameHeader, FRAME_HEADER_BYTES, frameLength, unpackImage, WAL_HEADER_BYTES } from '../../src/storage/wal-format.js';
 import { mulberry32, SOAK, testSeed, withSeed } from '../support/rng.js';
 import { cleanupAll, KEY_A, names, openDb, readNames, sharedOf, workDir, writePeople } from './support.js';
 import { GraphWriter } from '../../src/graph/writer.js';
@@ -49,11 +49,17 @@ class RecordingFileSystem implements FileSystem {
   private inspect(path: string, buffer: Uint8Array, offset: number, length: number, position: number): void {
     const data = buffer.subarray(offset, offset + length);
     if (path === `${this.dbPath}-wal`) {
-      const frame = FRAME_HEADER_BYTES + PAGE;
-      for (let k = Math.max(0, Math.floor((position - WAL_HEADER_BYTES) / frame)); ; k++) {
-        const imageAt = WAL_HEADER_BYTES + k * frame + FRAME_HEADER_BYTES;
-        if (imageAt + PAGE > position + length) break;
-        if (imageAt >= position) this.record(data.subarray(imageAt - position, imageAt - position + PAGE), `WAL frame ${k}`);
+      // The log writes its header alone, a transaction's frames from a frame start, and zeros
+      // (preallocation, salt 0). Frames differ in length: each image is rebuilt from its frame.
+      if (position === 0 && length === WAL_HEADER_BYTES) return;
+      for (let at = 0; at + FRAME_HEADER_BYTES <= length; ) {
+        const header = decodeFrameHeader(data.subarray(at));
+        if (header.salt1 === 0) break;
+        const frameEnd = at + frameLength(PAGE, header.holeLength);
+        const image = new Uint8Array(PAGE);
+        unpackImage(data.subarray(at, frameEnd), header, image);
+        this.record(image, `WAL frame at ${position + at}`);
+        at = frameEnd;
       }
     } else if (path === this.dbPath || path.startsWith(`${this.dbPath}.`)) {
       for (let at = 0; at + PAGE <= length; at += PAGE) if ((position + at) % PAGE === 0) this.record(data.subarray(at, at + PAGE), `${path} page ${(position + at) / PAGE}`);

@@ -1,10 +1,22 @@
 // Golden bytes: each on-disk structure's layout, pinned byte for byte (CONVENTIONS §1).
 // A change here is a file-format change: bump FORMAT_VERSION / WAL_FORMAT_VERSION with it.
+import { crc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
+import { clearHole, holeLength, holeStart } from '../../src/storage/free-space.js';
 import { pushFreePage, trunkCapacity, type FreeListAccess } from '../../src/storage/freelist.js';
 import * as meta from '../../src/storage/meta.js';
-import { computePageChecksum, pageProblem, PAGE_TYPE, sealPage, usableBytes, verifyPage } from '../../src/storage/page.js';
-import { decodeFrameHeader, decodeWalHeader, encodeFrame, encodeWalHeader, FRAME_HEADER_BYTES, WAL_HEADER_BYTES } from '../../src/storage/wal-format.js';
+import { computePageChecksum, PAGE_HEADER_BYTES, pageProblem, PAGE_TYPE, sealPage, usableBytes, verifyPage } from '../../src/storage/page.js';
+import {
+  decodeFrameHeader,
+  decodeWalHeader,
+  encodeFrame,
+  encodeSealedFrame,
+  encodeWalHeader,
+  FRAME_HEADER_BYTES,
+  frameLength,
+  packImage,
+  WAL_HEADER_BYTES,
+} from '../../src/storage/wal-format.js';
 
 const hex = (bytes: Uint8Array, from: number, to: number): string => Buffer.from(bytes.subarray(from, to)).toString('hex');
 
@@ -59,7 +71,7 @@ describe('golden bytes', () => {
   it('pins the WAL header and a frame', () => {
     const header = new Uint8Array(WAL_HEADER_BYTES);
     const checksum = encodeWalHeader(header, { pageSizeBytes: 4096, checkpointSequence: 3, salt1: 0xdeadbeef, salt2: 0x01020304, sequenceBase: 1000 });
-    expect(hex(header, 0, 44)).toBe('4f4d574c' + '00000001' + '00001000' + '00000003' + 'deadbeef' + '01020304' + '00000000000003e8' + '00'.repeat(12));
+    expect(hex(header, 0, 44)).toBe('4f4d574c' + '00000002' + '00001000' + '00000003' + 'deadbeef' + '01020304' + '00000000000003e8' + '00'.repeat(12));
     expect(hex(header, 44, 48)).toBe(checksum.toString(16).padStart(8, '0'));
     expect(decodeWalHeader(header)).toMatchObject({ pageSizeBytes: 4096, checkpointSequence: 3, salt1: 0xdeadbeef, salt2: 0x01020304, sequenceBase: 1000 });
     header[10] ^= 1;
@@ -73,7 +85,35 @@ describe('golden bytes', () => {
     const running = encodeFrame(frame, { pageNumber: 12, commitPageCount: 40, lsn: 5n, commitTimeMs: 1_700_000_000_123, salt1: 0xdeadbeef, salt2: 0x01020304 }, page, checksum);
     expect(hex(frame, 0, 32)).toBe('0000000c' + '00000028' + '0000000000000005' + '0000018bcfe5687b' + 'deadbeef' + '01020304');
     expect(hex(frame, 32, 40)).toBe(running.toString(16).padStart(8, '0') + '00000000');
-    expect(decodeFrameHeader(frame)).toMatchObject({ pageNumber: 12, commitPageCount: 40, lsn: 5n, commitTimeMs: 1_700_000_000_123 });
+    expect(decodeFrameHeader(frame)).toMatchObject({ pageNumber: 12, commitPageCount: 40, lsn: 5n, commitTimeMs: 1_700_000_000_123, holeStart: 0, holeLength: 0 });
+
+    // The same page as a frame without its hole: an overflow page holding 16 data bytes keeps
+    // [0, 48) and the 32-byte trailer; the hole is [48, 4064).
+    new DataView(page.buffer).setUint32(PAGE_HEADER_BYTES + 4, 16);
+    page.fill(0xab, PAGE_HEADER_BYTES + 8, PAGE_HEADER_BYTES + 24);
+    const hole = clearHole(page);
+    sealPage(page, 12, 5n);
+    expect([holeStart(hole), holeLength(hole)]).toEqual([48, 4016]);
+    const holed = new Uint8Array(frameLength(4096, holeLength(hole)));
+    expect(holed.length).toBe(40 + 48 + 32);
+    packImage(holed, FRAME_HEADER_BYTES, page, holeStart(hole), holeLength(hole));
+    const fields = { pageNumber: 12, commitPageCount: 0, lsn: 5n, commitTimeMs: 0, salt1: 0xdeadbeef, salt2: 0x01020304, holeStart: 48, holeLength: 4016 };
+    const whole = encodeFrame(new Uint8Array(FRAME_HEADER_BYTES), fields, page, checksum);
+    expect(encodeSealedFrame(holed, fields, page, checksum)).toBe(whole);
+    expect(hex(holed, 32, 40)).toBe(whole.toString(16).padStart(8, '0') + '0030' + '0fb0');
+    expect(hex(holed, 40 + 32, 40 + 48)).toBe('ab'.repeat(16));
+    expect(Buffer.from(holed.subarray(40 + 48)).equals(Buffer.from(page.subarray(4064)))).toBe(true);
+  });
+
+  it('reads a version 1 log: its frames are version 2 frames without a hole', () => {
+    const header = new Uint8Array(WAL_HEADER_BYTES);
+    encodeWalHeader(header, { pageSizeBytes: 4096, checkpointSequence: 3, salt1: 0xdeadbeef, salt2: 0x01020304, sequenceBase: 1000 });
+    header[7] = 1;
+    new DataView(header.buffer).setUint32(44, crc32(header.subarray(0, 44)));
+    expect(decodeWalHeader(header)).toMatchObject({ pageSizeBytes: 4096, sequenceBase: 1000 });
+    header[7] = 3;
+    new DataView(header.buffer).setUint32(44, crc32(header.subarray(0, 44)));
+    expect(decodeWalHeader(header)).toEqual({ problem: 'unsupported WAL version 3' });
   });
 
   it('pins the free-list trunk page', () => {

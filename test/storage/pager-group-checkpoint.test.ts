@@ -10,6 +10,7 @@ import { DATA_PAGE, DB, newSimFs, openPager, readStamp, stamp } from '../support
 afterEach(() => disarmAllFailpoints());
 
 const LIMIT = 64 * 1024;
+/** A frame of a whole page: the stamped pages claim all of theirs ('fullPage'). */
 const FRAME = 4096 + 40;
 
 describe('auto-checkpoint under group commit', () => {
@@ -27,7 +28,7 @@ describe('auto-checkpoint under group commit', () => {
       pages.map(async (page, k) => {
         for (let i = 1; i <= perCommitter; i++) {
           const w = pager.beginWrite();
-          stamp(w, page, k * 1000 + i);
+          stamp(w, page, k * 1000 + i, 'fullPage');
           const done = w.commitAsync();
           const stats = pager.stats();
           if (stats.durableSequence < stats.committedSequence) inFlightSeen++;
@@ -68,7 +69,7 @@ describe('auto-checkpoint under group commit', () => {
       pages.map(async (page, k) => {
         for (let i = 1; i <= 3; i++) {
           const w = pager.beginWrite();
-          stamp(w, page, k * 1000 + i);
+          stamp(w, page, k * 1000 + i, 'fullPage');
           await w.commitAsync();
           await new Promise((resolve) => setImmediate(resolve));
         }

@@ -40,7 +40,7 @@ describe('encodeSealedFrame', () => {
           expect(Buffer.from(derived).equals(Buffer.from(direct.subarray(0, FRAME_HEADER_BYTES)))).toBe(true);
           // And it is what recovery recomputes from the frame on disk.
           direct.set(page, FRAME_HEADER_BYTES);
-          expect(frameChecksum(direct, pageSize, previous)).toBe(actual);
+          expect(frameChecksum(direct, page, previous)).toBe(actual);
         },
       ),
       { seed, numRuns: SOAK ? 5000 : 300 },

@@ -2,7 +2,7 @@
 // recognisable page images, read them back.
 import { resolveConfig, type OmbraConfig } from '../../src/config.js';
 import { SimulatedFileSystem } from '../../src/storage/fs-sim.js';
-import { PAGE_HEADER_BYTES, PAGE_TYPE } from '../../src/storage/page.js';
+import { PAGE_HEADER_BYTES, PAGE_TYPE, usableBytes } from '../../src/storage/page.js';
 import { Pager, type PagerHooks, type PagerOptions } from '../../src/storage/pager.js';
 import type { PageId, PageStore } from '../../src/storage/types.js';
 
@@ -29,11 +29,19 @@ export function openPager(
   });
 }
 
-/** Fill a data page's content with a recognisable value. */
-export function stamp(store: PageStore, pageId: PageId, value: number): void {
+/** Bytes of a data page's content a stamp claims (as an overflow page's data length). */
+export const STAMP_BYTES = 104;
+
+/**
+ * Fill a data page's content with a recognisable value. The page claims `claimed` bytes as
+ * data (overflow.ts layout), so the rest is its hole (free-space.ts), zeroed at commit and
+ * left out of its WAL frame; `fullPage` claims them all, for a frame of a whole page.
+ */
+export function stamp(store: PageStore, pageId: PageId, value: number, claimed: number | 'fullPage' = STAMP_BYTES): void {
   const page = store.write(pageId);
   const view = new DataView(page.buffer, page.byteOffset, page.byteLength);
   view.setUint32(PAGE_HEADER_BYTES, value);
+  view.setUint32(PAGE_HEADER_BYTES + 4, claimed === 'fullPage' ? usableBytes(page.length) - 8 : claimed);
   page[PAGE_HEADER_BYTES + 100] = value & 0xff;
 }
 

@@ -5,6 +5,7 @@ import { runCli } from '../../../shell/cli.js';
 import type { CliIo } from '../../../shell/cli-support.js';
 import type { CliRun } from '../../support/cli.js';
 import { tempDir } from '../../support/cli.js';
+import { DATA_PAGE, stamp } from '../../support/pager-harness.js';
 
 const cleanups: (() => void)[] = [];
 
@@ -40,7 +41,8 @@ export async function databaseWithWal(dir: string, pages: number): Promise<strin
   const db = Database.open(path, { pageSizeBytes: 4096, checkpointIntervalMs: 0, logLevel: 'silent' });
   if (pages > 0) {
     const txn = db.pager.beginWrite();
-    for (let i = 0; i < pages; i++) txn.write(txn.allocate(5))[100] = i & 0xff;
+    // Whole-page frames: each page claims all its bytes as data (no hole to leave out).
+    for (let i = 0; i < pages; i++) stamp(txn, txn.allocate(DATA_PAGE), i, 'fullPage');
     txn.commit();
   }
   await db.pager.close({ checkpoint: false }); // the frames stay in the WAL
