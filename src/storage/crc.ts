@@ -75,8 +75,17 @@ export function shiftOperator(bytes: number): number {
   return p;
 }
 
-/** crc32(n zero bytes, seed) of zlib, without the bytes: the register times x^(8n). */
+/** operatorTable(BYTE_SHIFT_POWERS[k]), made on first use (a hole needs k up to 15). */
+const byteShiftTables: (Uint32Array | undefined)[] = [];
+
+/**
+ * crc32(n zero bytes, seed) of zlib, without the bytes: the register times x^(8n), that is
+ * times x^(8·2^k) for each bit k set in n, four table lookups each.
+ */
 export function crcOfZeros(seed: number, n: number): number {
-  const register = ~seed >>> 0;
-  return n === 0 || register === 0 ? seed : ~multModP(shiftOperator(n), register) >>> 0;
+  let register = ~seed >>> 0;
+  for (let k = 0; n > 0; k++, n = Math.floor(n / 2)) {
+    if (n % 2 === 1) register = applyOperator((byteShiftTables[k] ??= operatorTable(BYTE_SHIFT_POWERS[k]!)), register);
+  }
+  return ~register >>> 0;
 }
