@@ -37,7 +37,8 @@
 // full page each. The checksum covers the rebuilt image, so a damaged hole field fails it
 // like any other damaged byte. Frames therefore differ in length: a log is read in order, and
 // the WAL's index keeps where each frame starts. Version 1 logs wrote 0 where the hole fields
-// are now, so they read as version 2 logs whose frames have no hole.
+// are now, so they read as version 2 logs whose frames have no hole; a version 1 log that is
+// recovered goes on without holes until it restarts (wal.ts), so it stays a version 1 log.
 //
 // WHEN IS A FRAME VALID (CONVENTIONS §3)
 //   A frame is valid when (a) its salts equal the header's, (b) its hole lies inside the page's
@@ -69,6 +70,8 @@ export const WAL_HEADER_BYTES = 48;
 export const FRAME_HEADER_BYTES = 40;
 
 export interface WalHeader {
+  /** WAL_FORMAT_VERSION of the writer that began the log (decoded headers only). */
+  version?: number;
   pageSizeBytes: number;
   checkpointSequence: number;
   salt1: number;
@@ -135,6 +138,7 @@ export function decodeWalHeader(bytes: Uint8Array): WalHeader | { problem: strin
   const checksum = crc32(bytes.subarray(0, 44));
   if (v.getUint32(44) !== checksum) return { problem: 'header checksum mismatch' };
   return {
+    version: v.getUint32(4),
     pageSizeBytes: v.getUint32(8),
     checkpointSequence: v.getUint32(12),
     salt1: v.getUint32(16),

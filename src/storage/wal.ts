@@ -170,6 +170,8 @@ export class WriteAheadLog {
   private lastChecksum = 0;
   /** True when the header of the current generation still has to be written. */
   private headerPending = true;
+  /** False while the current generation is a recovered version 1 log: its frames keep whole pages. */
+  private leavesHoles = true;
   /**
    * Size of the WAL file as this process left it: committed frames, then stale frames of an
    * earlier generation or preallocated zeros (W7). Frames that end past it grow the file.
@@ -336,7 +338,8 @@ export class WriteAheadLog {
     const withHeader = this.headerPending;
     const headerBytes = withHeader ? WAL_HEADER_BYTES : 0;
     let total = headerBytes;
-    for (let i = 0; i < pages.length; i++) total += frameLength(this.pageSizeBytes, holeLength(pages[i]!.hole));
+    const holes = this.leavesHoles;
+    for (let i = 0; i < pages.length; i++) total += frameLength(this.pageSizeBytes, holes ? holeLength(pages[i]!.hole) : 0);
     if (this.scratch.length < total) this.scratch = new Uint8Array(Math.max(total, this.scratch.length * 2));
     const out = this.scratch.subarray(0, total);
     let checksum = this.lastChecksum;
@@ -357,8 +360,8 @@ export class WriteAheadLog {
     let at = headerBytes;
     for (let i = 0; i < pages.length; i++) {
       const { pageId, image, hole } = pages[i]!;
-      const start = holeStart(hole);
-      const length = holeLength(hole);
+      const start = holes ? holeStart(hole) : 0;
+      const length = holes ? holeLength(hole) : 0;
       const frame = out.subarray(at, at + frameLength(this.pageSizeBytes, length));
       packImage(frame, FRAME_HEADER_BYTES, image, start, length);
       const isCommit = i === pages.length - 1;
@@ -655,6 +658,7 @@ export class WriteAheadLog {
     this.frameStarts = [];
     this.endOffset = WAL_HEADER_BYTES;
     this.headerPending = true;
+    this.leavesHoles = true;
     this.counters.restarts++;
   }
 
@@ -740,6 +744,7 @@ export class WriteAheadLog {
     this.sequenceBase = Math.max(header.sequenceBase, sequenceFloor);
     this.headerChecksum = header.checksum;
     this.headerPending = false;
+    this.leavesHoles = header.version !== 1;
 
     const walker = new FrameWalker((into, length, position) => this.file.read(into, 0, length, position), fileSize, header);
     let pending: { pageId: PageId; offset: number }[] = [];
