@@ -3,10 +3,11 @@
 // The byte layout and the validity rule are in wal-format.ts.
 //
 // Frames are named by a global sequence number that never goes back, across restarts of
-// the log (frame i of a generation holds sequence base + i + 1). Frames differ in length (a
-// page's hole is left out, wal-format.ts), so the log keeps where each of its frames starts. Readers remember the
+// the log (frame i of a generation holds sequence base + i + 1). Readers remember the
 // sequence of the last commit they may see (their snapshot); comparing sequences stays
 // meaningful after the log restarts, which keeps the checkpoint rules simple (pager.ts).
+// Frames differ in length (a page's hole is left out, wal-format.ts), so the log keeps the
+// file offset of each of its frames.
 //
 // COMMIT PROTOCOL (the pager drives it; sync barriers marked ══)
 //   1. writeTransaction(): one positioned write of every frame of the transaction, the last
@@ -635,7 +636,7 @@ export class WriteAheadLog {
     }
     while (this.commitRecords.length > 0 && this.commitRecords[this.commitRecords.length - 1]!.sequence > sequence) this.commitRecords.pop();
     this.nextSlot = keepSlots;
-    this.endOffset = this.frameStarts[keepSlots] ?? this.endOffset;
+    this.endOffset = this.frameStarts[keepSlots]!; // keepSlots < nextSlot: the first frame dropped
     this.frameStarts.length = keepSlots;
     this.committed = Math.max(sequence, this.sequenceBase);
     // The checksum chain must continue from the last kept frame: recompute it from the file.
