@@ -5,9 +5,12 @@
 //   scan        a full scan of social-50k with cacheSizePages=1000 (8 MB; limit 120 MB)
 //   console     the dashboard idling on the demo database (`ombra demo DB --no-workload`,
 //               in tmux at 120×40 for --idle seconds; limit 150 MB)
-// Each child loads peak-rss-preload.js (NODE_OPTIONS=--import), which writes its VmHWM to a
-// file as it exits: /usr/bin/time is not needed, and a console in tmux is measured the same way.
-// Writes bench/results/memory.json.
+// Each child runs under /usr/bin/time -v (Debian package `time`, as BENCHMARKS.md says), which
+// reports its maximum resident set size as it exits; a console in tmux is measured the same way.
+// Without /usr/bin/time each child loads peak-rss-preload.js (NODE_OPTIONS=--import) instead,
+// which writes its VmHWM as it exits, but that --import itself costs the console ~25 MB (the
+// same dashboard: 157.5 MB with it, 131.9 MB with NODE_OPTIONS=--no-warnings), so the table
+// says which way it measured. Writes bench/results/memory.json.
 //
 //   npm run bench:memory [-- --idle SECONDS]   (default 120: V8's first full collection of an idle dashboard comes after ~100 s)
 
@@ -36,22 +39,36 @@ const idleSeconds = idleAt >= 0 ? Number(argv[idleAt + 1]) : 120;
 const dir = mkdtempSync(join(tmpdir(), 'ombra-memory-'));
 const log = (line: string): void => console.log(line);
 
-/** Environment of a measured child: the preload, and the file it reports to. */
+const TIME = '/usr/bin/time';
+const withTime = existsSync(TIME);
+const method = withTime ? '/usr/bin/time -v' : 'VmHWM at exit (preload; adds ~25 MB to the console)';
+
+/** Environment of a measured child: without /usr/bin/time, the preload and the file it reports to. */
 function childEnv(peakFile: string): NodeJS.ProcessEnv {
+  if (withTime) return process.env;
   const inherited = process.env.NODE_OPTIONS ? `${process.env.NODE_OPTIONS} ` : '';
   return { ...process.env, NODE_OPTIONS: `${inherited}--import=${preload}`, OMBRA_PEAK_RSS_FILE: peakFile };
 }
 
+/** The command line that runs `ombra ARGS` measured, reporting to `peakFile`. */
+function measuredArgv(peakFile: string, args: string[]): string[] {
+  const command = [process.execPath, bin, ...args];
+  return withTime ? [TIME, '-v', '-o', peakFile, ...command] : command;
+}
+
+/** The peak RSS in MB from a report (time -v's "Maximum resident set size (kbytes)", or the preload's kB). */
 function readPeakMb(peakFile: string): number | null {
   if (!existsSync(peakFile)) return null;
-  const kb = Number(readFileSync(peakFile, 'utf8').trim());
-  return Number.isFinite(kb) ? Math.round(kb / 102.4) / 10 : null;
+  const text = readFileSync(peakFile, 'utf8');
+  const kb = withTime ? Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(text)?.[1]) : Number(text.trim());
+  return Number.isFinite(kb) && kb > 0 ? Math.round(kb / 102.4) / 10 : null;
 }
 
 /** Run `ombra ARGS` to its end with stdout discarded; its peak RSS in MB. */
 function measureCommand(args: string[]): number | null {
   const peakFile = join(dir, `peak-${args.length}-${Date.now()}`);
-  const run = spawnSync(process.execPath, [bin, ...args], { env: childEnv(peakFile), stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const [file, ...rest] = measuredArgv(peakFile, args);
+  const run = spawnSync(file!, rest, { env: childEnv(peakFile), stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`ombra ${args.join(' ')} exited ${run.status}: ${run.stderr}`);
   return readPeakMb(peakFile);
 }
@@ -67,12 +84,13 @@ async function measureConsole(db: string, seconds: number): Promise<number | nul
   const peakFile = join(dir, 'peak-console');
   const session = `ombra-memory-${process.pid}`;
   const env = childEnv(peakFile);
-  const command = `NODE_OPTIONS='${env.NODE_OPTIONS}' OMBRA_PEAK_RSS_FILE='${peakFile}' OMBRA_HISTORY='' '${process.execPath}' '${bin}' demo '${db}' --no-workload`;
+  const preloadEnv = withTime ? '' : `NODE_OPTIONS='${env.NODE_OPTIONS}' OMBRA_PEAK_RSS_FILE='${peakFile}' `;
+  const command = `${preloadEnv}OMBRA_HISTORY='' ${measuredArgv(peakFile, ['demo', db, '--no-workload']).map((a) => `'${a}'`).join(' ')}`;
   execFileSync('tmux', ['new-session', '-d', '-s', session, '-x', '120', '-y', '40', command]);
   try {
     await sleep(seconds * 1000);
     execFileSync('tmux', ['send-keys', '-t', session, ':quit', 'Enter']);
-    for (let waited = 0; waited < 10_000 && !existsSync(peakFile); waited += 100) await sleep(100);
+    for (let waited = 0; waited < 10_000 && readPeakMb(peakFile) === null; waited += 100) await sleep(100);
   } finally {
     spawnSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' });
   }
@@ -116,6 +134,7 @@ try {
 }
 
 log('');
+log(`peak RSS measured by ${method}`);
 log('| figure | peak RSS | limit | | command |');
 log('|---|---:|---:|---|---|');
 for (const f of figures) {
@@ -124,4 +143,4 @@ for (const f of figures) {
 }
 const resultsDir = join(root, 'bench', 'results');
 mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, 'memory.json'), `${JSON.stringify({ at: new Date().toISOString(), figures }, null, 2)}\n`);
+writeFileSync(join(resultsDir, 'memory.json'), `${JSON.stringify({ at: new Date().toISOString(), method, figures }, null, 2)}\n`);

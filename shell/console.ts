@@ -179,14 +179,19 @@ async function runDashboardConsole(launch: ConsoleLaunch): Promise<number> {
  *   production build, whatever NODE_ENV the operator's shell has.
  * Each variable is back as it was as soon as the dashboard has loaded.
  *
- * The process also switches V8 to --optimize-for-size: ink redraws every frame into a fresh
- * grid of styled cells, and with the default heuristics an idle dashboard's heap grew ~100 MB
- * before the first full collection (peak RSS 211 MB). Tuned for size, V8 collects as it goes
- * (peak 146 MB idle at 120×40, npm run bench:memory); queries measured no slower. A V8 flag,
- * set while the process runs: it changes collection heuristics, not semantics.
+ * The process also keeps V8's young generation at its first size (--semi-space-growth-factor=1,
+ * which V8 reads each time it would grow it): ink redraws every frame into a fresh grid of
+ * styled cells, a few MB a second of garbage that dies young, and by default the young
+ * generation grew to 2 × 16 MB to hold it. Idle at 120×40 the console's peak RSS was 131–155
+ * MB over seven runs against a limit of 150 (npm run bench:memory) and is 130–134 MB with the
+ * young generation kept small, with less CPU (3.8–4.3% of a core idle, from ~5%). An earlier
+ * stop used --optimize-for-size for the same end; it made large results 2.5× slower to build
+ * (a 1M-row UNWIND in the engine worker, which shares the process's flags: 350 → 900 ms),
+ * where a small young generation costs ~20% (430 ms). A V8 flag, set while the process runs: it
+ * changes collection heuristics, not semantics.
  */
 export async function importDashboard(): Promise<typeof import('../tui/app.js')> {
-  setFlagsFromString('--optimize-for-size');
+  setFlagsFromString('--semi-space-growth-factor=1');
   const saved = (['CI', 'CONTINUOUS_INTEGRATION', 'NODE_ENV'] as const).map((name) => [name, process.env[name]] as const);
   delete process.env.CI;
   delete process.env.CONTINUOUS_INTEGRATION;
