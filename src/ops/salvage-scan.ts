@@ -58,7 +58,7 @@ import { readOverflowChain } from '../storage/overflow.js';
 import { FLAG_ENCRYPTED, PAGE_HEADER_BYTES, PAGE_TYPE, getPageLsn, pageProblem, usableBytes } from '../storage/page.js';
 import type { PageCodec } from '../storage/pager.js';
 import type { FileHandle, FileSystem, PageId, PageStore } from '../storage/types.js';
-import { FrameWalker, WAL_HEADER_BYTES, decodeFrameHeader, decodeWalHeader, frameBytes, holeFits, unpackImage } from '../storage/wal-format.js';
+import { FrameWalker, WAL_HEADER_BYTES, decodeFrameHeader, decodeWalHeader, frameBytes, unpackFrame } from '../storage/wal-format.js';
 import { decodeCatalogEntry } from './rebuild.js';
 
 export type LeafClass = 'nodes' | 'relationships' | 'catalog' | 'security' | 'derived' | 'unattributed';
@@ -194,11 +194,8 @@ export class PageSource {
     const offset = this.walFrames.get(pageId);
     if (offset !== undefined && this.walFile !== null) {
       // The walk checked this frame; a file changed since then shows in the page's checksum.
-      this.walFile.read(this.frame, 0, this.frame.length, offset);
-      const header = decodeFrameHeader(this.frame);
-      if (!holeFits(header, ps)) return null;
-      unpackImage(this.frame, header, into);
-      return into;
+      const read = this.walFile.read(this.frame, 0, this.frame.length, offset);
+      return unpackFrame(this.frame, decodeFrameHeader(this.frame), read, into) === 'ok' ? into : null;
     }
     if (this.file.read(into, 0, ps, pageId * ps) < ps) return null;
     return into;

@@ -251,9 +251,21 @@ export function frameChecksum(frameHeader: Uint8Array, page: Uint8Array, previou
   return crc32(page, crc32(frameHeader.subarray(0, 32), previousChecksum));
 }
 
-/** True when a frame's hole fits the content of a page of `pageSizeBytes` (validity (b)). */
-export function holeFits(header: FrameHeader, pageSizeBytes: number): boolean {
+/** True when a frame's hole fits the content of a page of `pageSizeBytes`. */
+function holeFits(header: FrameHeader, pageSizeBytes: number): boolean {
   return header.holeLength === 0 || (header.holeStart >= PAGE_HEADER_BYTES && header.holeStart + header.holeLength <= pageSizeBytes);
+}
+
+/**
+ * Validity (b) of a frame whose first `bytesRead` bytes are in `frame`, then its image rebuilt
+ * into `page`: 'hole' when the hole does not fit the page, 'short' when the frame's bytes are
+ * not all there, else 'ok'. Every reader of frames goes through here.
+ */
+export function unpackFrame(frame: Uint8Array, header: FrameHeader, bytesRead: number, page: Uint8Array): 'ok' | 'hole' | 'short' {
+  if (!holeFits(header, page.length)) return 'hole';
+  if (frameLength(page.length, header.holeLength) > bytesRead) return 'short';
+  unpackImage(frame, header, page);
+  return 'ok';
 }
 
 /** Copy `page` without its hole into `out` at `at` (the bytes after a frame header). */
@@ -332,17 +344,15 @@ export class FrameWalker {
       // Salt-1 is never 0: a zero frame is preallocated space (wal.ts W7).
       return this.stop(header.salt1 === 0 && isZero(this.frame, FRAME_HEADER_BYTES) ? 'preallocated' : 'stale-salt');
     }
-    if (!holeFits(header, pageSizeBytes)) return this.stop('checksum-mismatch');
-    const length = frameLength(pageSizeBytes, header.holeLength);
-    if (length > available) return this.stop('end-of-file');
-    unpackImage(this.frame, header, this.page);
+    const unpacked = unpackFrame(this.frame, header, available, this.page);
+    if (unpacked !== 'ok') return this.stop(unpacked === 'hole' ? 'checksum-mismatch' : 'end-of-file');
     const checksum = frameChecksum(this.frame, this.page, this.checksum);
     if (checksum !== header.checksum) return this.stop('checksum-mismatch');
     if (pageProblem(this.page, header.pageNumber) !== null) return this.stop('page-mismatch');
     this.checksum = checksum;
     this.header = header;
     this.index++;
-    this.nextOffset = this.offset + length;
+    this.nextOffset = this.offset + frameLength(pageSizeBytes, header.holeLength);
     return true;
   }
 

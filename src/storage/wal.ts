@@ -67,10 +67,9 @@ import {
   encodeWalHeader,
   frameBytes,
   frameLength,
-  holeFits,
   isZero,
   packImage,
-  unpackImage,
+  unpackFrame,
 } from './wal-format.js';
 
 /** What recovery found in the log on open. */
@@ -286,8 +285,8 @@ export class WriteAheadLog {
   }
 
   /**
-   * Read the page image of frame `sequence` (verified: P1 and the frame's salts): a view of
-   * a new frame buffer, or copied into `into` (a page-sized buffer the caller reuses).
+   * Read the page image of frame `sequence` (verified: P1 and the frame's salts): a new page
+   * buffer, or rebuilt into `into` (a page-sized buffer the caller reuses).
    */
   readFrame(sequence: number, into?: Uint8Array): Uint8Array {
     const slot = sequence - this.sequenceBase - 1;
@@ -301,20 +300,14 @@ export class WriteAheadLog {
     const start = this.frameStarts[slot]!;
     const read = this.file.read(frame, 0, Math.min(this.frameSize, this.endOffset - start), start);
     const header = decodeFrameHeader(frame);
-    if (
-      header.salt1 !== this.salt1 ||
-      header.salt2 !== this.salt2 ||
-      !holeFits(header, this.pageSizeBytes) ||
-      read < frameLength(this.pageSizeBytes, header.holeLength)
-    ) {
+    const page = into ?? new Uint8Array(this.pageSizeBytes);
+    if (header.salt1 !== this.salt1 || header.salt2 !== this.salt2 || unpackFrame(frame, header, read, page) !== 'ok') {
       throw new CorruptionError(`WAL frame ${slot} of ${this.path} changed under a reader (expected salts of the current log)`, {
         file: this.path,
         frame: slot,
         pageNumber: header.pageNumber,
       });
     }
-    const page = into ?? new Uint8Array(this.pageSizeBytes);
-    unpackImage(frame, header, page);
     const problem = pageProblem(page, header.pageNumber);
     if (problem !== null) {
       throw new CorruptionError(`page ${header.pageNumber} in WAL frame ${slot} of ${this.path} is corrupt: ${problem}`, {
