@@ -14,20 +14,12 @@
 // An encrypted page has no hole: its content is ciphertext. A page whose header fields do not
 // describe a sane hole has none either; the hole is only ever an optimisation.
 
-import { NODE_HEADER_BYTES, NODE_OFFSET } from './btree-page.js';
+import { cellContentStart, cellCount, NODE_HEADER_BYTES, rd32 } from './btree-page.js';
 import { META_OFFSET, KEY_CHECK_BYTES } from './meta.js';
 import { FLAG_ENCRYPTED, OFFSET_FLAGS, OFFSET_TYPE, PAGE_HEADER_BYTES, PAGE_TRAILER_BYTES, PAGE_TYPE } from './page.js';
 
 const C = PAGE_HEADER_BYTES;
 const META_END = META_OFFSET.keyCheck + KEY_CHECK_BYTES;
-
-function u16(page: Uint8Array, at: number): number {
-  return (page[at]! << 8) | page[at + 1]!;
-}
-
-function u32(page: Uint8Array, at: number): number {
-  return ((page[at]! << 24) | (page[at + 1]! << 16) | (page[at + 2]! << 8) | page[at + 3]!) >>> 0;
-}
 
 /**
  * The hole of `page` as start · 65536 + length (both fit a u16: pages are at most 64 KiB),
@@ -43,15 +35,15 @@ export function pageHole(page: Uint8Array): number {
       start = META_END;
       break;
     case PAGE_TYPE.FREELIST_TRUNK:
-      start = C + 8 + 4 * u32(page, C + 4);
+      start = C + 8 + 4 * rd32(page, C + 4);
       break;
     case PAGE_TYPE.BTREE_LEAF:
     case PAGE_TYPE.BTREE_INTERNAL:
-      start = C + NODE_HEADER_BYTES + 2 * u16(page, C + NODE_OFFSET.cellCount);
-      stop = u16(page, C + NODE_OFFSET.cellContentStart);
+      start = C + NODE_HEADER_BYTES + 2 * cellCount(page, C);
+      stop = cellContentStart(page, C);
       break;
     case PAGE_TYPE.OVERFLOW:
-      start = C + 8 + u32(page, C + 4);
+      start = C + 8 + rd32(page, C + 4);
       break;
     default:
       return 0;
