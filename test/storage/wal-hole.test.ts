@@ -11,7 +11,6 @@ import { crcOfZeros } from '../../src/storage/crc.js';
 import { computePageChecksum, FLAG_ENCRYPTED, OFFSET_FLAGS, PAGE_HEADER_BYTES, PAGE_TRAILER_BYTES, PAGE_TYPE, sealPage } from '../../src/storage/page.js';
 import {
   FRAME_HEADER_BYTES,
-  FrameWalker,
   WAL_HEADER_BYTES,
   decodeFrameHeader,
   decodeWalHeader,
@@ -24,7 +23,7 @@ import {
 } from '../../src/storage/wal-format.js';
 import { DATA_PAGE, DB, newSimFs, openPager, readStamp, stamp } from '../support/pager-harness.js';
 import { SOAK, testSeed } from '../support/rng.js';
-import { walFrames } from '../support/wal-frames.js';
+import { walFrames, walkerOver } from '../support/wal-frames.js';
 
 const PS = 8192;
 const C = PAGE_HEADER_BYTES;
@@ -187,12 +186,7 @@ describe('frames without the hole', () => {
   }
 
   function walk(bytes: Uint8Array): { frames: number; end: string | null; at: number } {
-    const header = decodeWalHeader(bytes.subarray(0, WAL_HEADER_BYTES));
-    if ('problem' in header) throw new Error(header.problem);
-    const walker = new FrameWalker((into, length, position) => {
-      into.set(bytes.subarray(position, position + length));
-      return Math.min(length, bytes.length - position);
-    }, bytes.length, header);
+    const walker = walkerOver(bytes);
     let frames = 0;
     while (walker.next()) {
       expect(walker.page[C]).toBe(frames + 1);
@@ -235,15 +229,10 @@ describe('a recovered version 1 log', () => {
     // Make it a version 1 log: the header's checksum seeds the frames' chain, so re-chain them.
     const bytes = new Uint8Array(fs.readFile(wal));
     const view = new DataView(bytes.buffer);
-    const original = decodeWalHeader(bytes.subarray(0, WAL_HEADER_BYTES));
-    if ('problem' in original) throw new Error(original.problem);
+    const walker = walkerOver(bytes); // checks the frames against the original header
     view.setUint32(4, 1);
     let checksum = crc32(bytes.subarray(0, 44));
     view.setUint32(44, checksum);
-    const walker = new FrameWalker((into, length, position) => {
-      into.set(bytes.subarray(position, position + length));
-      return Math.min(length, bytes.length - position);
-    }, bytes.length, original);
     while (walker.next()) {
       checksum = frameChecksum(bytes.subarray(walker.offset), walker.page, checksum);
       view.setUint32(walker.offset + 32, checksum);

@@ -12,11 +12,11 @@ export interface WalFrame {
   commit: boolean;
 }
 
-/** The valid frames of a log (its bytes), in order. */
-export function walFrames(bytes: Uint8Array): WalFrame[] {
+/** A FrameWalker over a log held in memory (its bytes, header first). */
+export function walkerOver(bytes: Uint8Array): FrameWalker {
   const header = decodeWalHeader(bytes.subarray(0, WAL_HEADER_BYTES));
   if ('problem' in header) throw new Error(`WAL header: ${header.problem}`);
-  const walker = new FrameWalker(
+  return new FrameWalker(
     (into, length, position) => {
       const part = bytes.subarray(position, position + length);
       into.set(part);
@@ -25,12 +25,18 @@ export function walFrames(bytes: Uint8Array): WalFrame[] {
     bytes.length,
     header,
   );
+}
+
+/** The valid frames of a log (its bytes), in order. */
+export function walFrames(bytes: Uint8Array): WalFrame[] {
+  const walker = walkerOver(bytes);
+  const pageSizeBytes = walker.page.length;
   const frames: WalFrame[] = [];
   while (walker.next()) {
     const h = walker.header!;
     frames.push({
       offset: walker.offset,
-      length: frameLength(header.pageSizeBytes, h.holeLength),
+      length: frameLength(pageSizeBytes, h.holeLength),
       pageNumber: h.pageNumber,
       imageAt: walker.offset + FRAME_HEADER_BYTES,
       commit: h.commitPageCount !== 0,
