@@ -8,7 +8,7 @@
 const CRC_POLY = 0xedb88320;
 
 /** a·b modulo the CRC polynomial (zlib multmodp); `a` is an operator x^n, never 0. */
-export function multModP(a: number, b: number): number {
+function multModP(a: number, b: number): number {
   let m = 0x80000000;
   let p = 0;
   for (;;) {

@@ -90,10 +90,15 @@ export function getPageLsn(page: Uint8Array): Lsn {
   return view(page).getBigUint64(OFFSET_LSN);
 }
 
-/** CRC-32 over the whole page except the checksum field itself. */
-export function computePageChecksum(page: Uint8Array): number {
+/**
+ * CRC-32 over the whole page except the checksum field itself. A run [holeStart, holeStart +
+ * holeLength) the caller knows is zeros (holeStart ≥ 20) is not read: crc.ts crcOfZeros.
+ */
+export function computePageChecksum(page: Uint8Array, holeStart = 0, holeLength = 0): number {
   const head = crc32(page.subarray(0, OFFSET_CHECKSUM));
-  return crc32(page.subarray(OFFSET_CHECKSUM + 4), head);
+  if (holeLength === 0) return crc32(page.subarray(OFFSET_CHECKSUM + 4), head);
+  const beforeHole = crc32(page.subarray(OFFSET_CHECKSUM + 4, holeStart), head);
+  return crc32(page.subarray(holeStart + holeLength), crcOfZeros(beforeHole, holeLength));
 }
 
 /**
@@ -105,13 +110,7 @@ export function sealPage(page: Uint8Array, pageId: PageId, lsn: Lsn, holeStart =
   const v = view(page);
   v.setUint32(OFFSET_NUMBER, pageId);
   v.setBigUint64(OFFSET_LSN, BigInt(lsn));
-  v.setUint32(OFFSET_CHECKSUM, holeLength === 0 ? computePageChecksum(page) : checksumAroundZeros(page, holeStart, holeLength));
-}
-
-/** computePageChecksum of a page whose bytes [start, start + length) are zeros (start ≥ 20). */
-function checksumAroundZeros(page: Uint8Array, start: number, length: number): number {
-  const head = crc32(page.subarray(OFFSET_CHECKSUM + 4, start), crc32(page.subarray(0, OFFSET_CHECKSUM)));
-  return crc32(page.subarray(start + length), crcOfZeros(head, length));
+  v.setUint32(OFFSET_CHECKSUM, computePageChecksum(page, holeStart, holeLength));
 }
 
 /** Recompute only the checksum (after a change that keeps number and LSN). */
