@@ -100,6 +100,31 @@ describe('BTree basics', () => {
     expect(tree.check()).toEqual([]);
   });
 
+  it('builds separators of the largest key in a tree object whose cells so far were small', () => {
+    // The largest keys share all but their last bytes, so their separators are maxKeyBytes long:
+    // the tree object must build such cells though the cells it built before were small.
+    const { store, tree } = newTree(4096);
+    const small = (i: number): Uint8Array => k(`s${String(i).padStart(4, '0')}`);
+    const large = (i: number): Uint8Array => {
+      const key = new Uint8Array(tree.maxKeyBytes).fill(0x7a);
+      key[key.length - 2] = 0x41 + (i >> 4);
+      key[key.length - 1] = 0x41 + (i & 15);
+      return key;
+    };
+    for (let i = 0; i < 120; i++) tree.put(large(i), new Uint8Array(40).fill(i));
+    // A second object on the same tree: small cells first, then deletes that merge leaves
+    // under those separators and inserts that split internal pages holding them.
+    const other = new BTree(store, rootInSlot(store, ROOT_SLOT.FIRST_SPARE), { name: 'test' });
+    for (let i = 0; i < 300; i++) other.put(small(i), k(`v${i}`));
+    for (let i = 0; i < 120; i += 2) expect(other.delete(large(i))).toBe(true);
+    for (let i = 0; i < 300; i++) other.put(small(i), new Uint8Array(600).fill(i & 255));
+    for (let i = 0; i < 300; i += 3) expect(other.delete(small(i))).toBe(true);
+    expect(other.check()).toEqual([]);
+    for (let i = 0; i < 120; i++) expect(other.get(large(i))).toEqual(i % 2 === 0 ? undefined : new Uint8Array(40).fill(i));
+    for (let i = 0; i < 300; i++) expect(other.get(small(i))).toEqual(i % 3 === 0 ? undefined : new Uint8Array(600).fill(i & 255));
+    expectNoLeaks(store, other);
+  });
+
   it('keeps large values in overflow chains and frees them on replace and delete', () => {
     const { store, tree } = newTree(4096);
     const big = new Uint8Array(10_000).map((_, i) => i * 7);
