@@ -18,7 +18,6 @@ import { OmbraError, SemanticError } from '../errors.js';
 import type { GraphReader } from '../graph/reader.js';
 import type { IndexProgress } from '../graph/types.js';
 import { GraphWriter } from '../graph/writer.js';
-import { COUNTER } from '../storage/meta.js';
 import { bind, ProcedureRegistry, type BinderCatalog, type BoundStatement } from './binder/index.js';
 import { compilePlan, Mutations, PlanExecution, ResultReader, CancellationToken, EntityAccess, type CompiledPlan, type ProfileEntry } from './executor/index.js';
 import { runSchemaCommand } from './executor/schema.js';
@@ -35,9 +34,9 @@ export interface QueryEngineOptions {
   planCacheSize?: number;
 }
 
-/** The schema version a graph's transaction sees (C2). Cost: one meta-page counter read. */
+/** The schema version a graph's transaction sees (C2). Cost: a field read on a snapshot, else one meta-page counter read. */
 export function schemaVersionOf(graph: GraphReader): bigint {
-  return graph.store.getCounter(COUNTER.SCHEMA_VERSION);
+  return graph.currentSchemaVersion();
 }
 
 export class QueryEngine {

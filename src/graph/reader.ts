@@ -126,6 +126,14 @@ export class GraphReader {
     return this.schemaState;
   }
 
+  /**
+   * The schema version this transaction sees (query plans are checked against it). A read
+   * snapshot's never changes; a writer's is read from the meta page, which it may change.
+   */
+  currentSchemaVersion(): bigint {
+    return this.store.writable ? this.store.getCounter(COUNTER.SCHEMA_VERSION) : this.schemaVersion;
+  }
+
   /** Install the definitions this view just changed (writers), with the version it set. */
   protected installSchema(schema: IndexSchema): void {
     this.schemaVersion = this.store.getCounter(COUNTER.SCHEMA_VERSION);

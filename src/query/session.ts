@@ -17,7 +17,8 @@
 //       (both are live settings), unless the options override the timeout.
 //  (Q5) Snapshot reuse: an autocommit read may run on the read snapshot (and GraphReader, with
 //       its opened trees and record caches) of an earlier autocommit read, but only while no
-//       transaction has committed since (same last LSN, same pager epoch) — it then sees exactly
+//       transaction has committed since (the pager's committed sequence is still the snapshot's,
+//       in the same pager epoch) — it then sees exactly
 //       what a fresh snapshot would. A kept snapshot is released SNAPSHOT_REUSE_MS after it was
 //       taken (a timer that does not keep the process alive), at the first read after that, and
 //       by close(); so it never holds checkpoints, compaction or close back for long.
@@ -80,7 +81,6 @@ export const WRITE_HINTS_MAX = 256;
 interface KeptSnapshot {
   readonly txn: ReadTransaction;
   readonly graph: GraphReader;
-  readonly lsn: bigint;
   readonly epoch: number;
   readonly takenAtMs: number;
 }
@@ -102,11 +102,13 @@ export class QuerySession {
     const pager = this.host.pager;
     const kept = this.kept;
     if (kept !== null) {
-      if (now - kept.takenAtMs < SNAPSHOT_REUSE_MS && pager.epoch === kept.epoch && pager.lastLsn === kept.lsn && !kept.txn.isEnded) return kept;
+      if (now - kept.takenAtMs < SNAPSHOT_REUSE_MS && pager.epoch === kept.epoch && pager.committedSequence === kept.txn.snapshotSequence && !kept.txn.isEnded) {
+        return kept;
+      }
       this.releaseSnapshot();
     }
     const txn = pager.beginRead();
-    const fresh: KeptSnapshot = { txn, graph: new GraphReader(txn, this.host.graphShared), lsn: txn.lastLsn, epoch: pager.epoch, takenAtMs: now };
+    const fresh: KeptSnapshot = { txn, graph: new GraphReader(txn, this.host.graphShared), epoch: pager.epoch, takenAtMs: now };
     this.kept = fresh;
     this.releaseTimer = setTimeout(() => {
       this.releaseTimer = null;

@@ -477,6 +477,14 @@ export class Pager implements PagerCore {
     return meta.getLastLsn(this.readAt(0, this.wal.committedSequence));
   }
 
+  /**
+   * WAL sequence of the newest commit: what a read transaction begun now would see. Every
+   * commit moves it forward; only a rewind (which bumps epoch) moves it back.
+   */
+  get committedSequence(): number {
+    return this.wal.committedSequence;
+  }
+
   // ── checkpoints ──────────────────────────────────────────────────────────
 
   /**
