@@ -35,7 +35,7 @@ import { GraphReader } from '../graph/reader.js';
 import type { GraphShared } from '../graph/shared.js';
 import { GraphWriter } from '../graph/writer.js';
 import type { CommitResult, Pager, ReadTransaction } from '../storage/pager.js';
-import type { QueryEngine, PreparedQuery, QueryRun } from '../cypher/engine.js';
+import { PreparedQuery, type QueryEngine, type QueryRun } from '../cypher/engine.js';
 import { toQueryParameters } from '../cypher/parameters.js';
 import type { ResultValue, Value } from '../cypher/runtime/values.js';
 import type { QueryOptions, QueryResult } from './result.js';
@@ -71,6 +71,9 @@ export function collectRun(run: QueryRun, started: number): QueryResult {
   result.elapsedMs = performance.now() - started;
   return result;
 }
+
+/** The options of a run given none (shared: a run only reads them). */
+const NO_OPTIONS: QueryOptions = Object.freeze({});
 
 /** How long a read snapshot may be reused by later autocommit reads (Q5). */
 export const SNAPSHOT_REUSE_MS = 100;
@@ -161,12 +164,12 @@ export class QuerySession {
   }
 
   /** Autocommit, synchronous durable commit for writes (Q1). */
-  query(text: string, params: Readonly<Record<string, unknown>> | undefined, options: QueryOptions = {}, known?: PreparedQuery): QueryResult {
+  query(text: string, params: Readonly<Record<string, unknown>> | undefined, options: QueryOptions = NO_OPTIONS, known?: PreparedQuery): QueryResult {
     const started = performance.now();
     const values = toQueryParameters(params);
     const read = this.tryRead(text, values, options, started, known);
-    if (read.result !== undefined) return read.result;
-    const { run, txn } = this.startWrite(text, read.prepared, values, options);
+    if (!(read instanceof PreparedQuery)) return read;
+    const { run, txn } = this.startWrite(text, read, values, options);
     let result: QueryResult;
     let commit: CommitResult;
     try {
@@ -184,12 +187,12 @@ export class QuerySession {
   }
 
   /** Autocommit with group commit for writes (Q1): resolves once the commit is durable. */
-  async queryAsync(text: string, params: Readonly<Record<string, unknown>> | undefined, options: QueryOptions = {}, known?: PreparedQuery): Promise<QueryResult> {
+  async queryAsync(text: string, params: Readonly<Record<string, unknown>> | undefined, options: QueryOptions = NO_OPTIONS, known?: PreparedQuery): Promise<QueryResult> {
     const started = performance.now();
     const values = toQueryParameters(params);
     const read = this.tryRead(text, values, options, started, known);
-    if (read.result !== undefined) return read.result;
-    const { run, txn } = this.startWrite(text, read.prepared, values, options);
+    if (!(read instanceof PreparedQuery)) return read;
+    const { run, txn } = this.startWrite(text, read, values, options);
     let result: QueryResult;
     try {
       result = collectRun(run, started);
@@ -237,23 +240,17 @@ export class QuerySession {
   }
 
   /**
-   * Run a read statement on a snapshot; for a write, return its prepared form instead (without
-   * taking a snapshot when it is known to write, Q6).
+   * Run a read statement on a snapshot and return its result; for a write, return its prepared
+   * form instead (without taking a snapshot when it is known to write, Q6).
    */
-  private tryRead(
-    text: string,
-    values: Record<string, Value>,
-    options: QueryOptions,
-    started: number,
-    known: PreparedQuery | undefined,
-  ): { result?: QueryResult; prepared: PreparedQuery } {
+  private tryRead(text: string, values: Record<string, Value>, options: QueryOptions, started: number, known: PreparedQuery | undefined): QueryResult | PreparedQuery {
     const write = this.knownWrite(text, known);
-    if (write !== undefined) return { prepared: write };
+    if (write !== undefined) return write;
     const host = this.host;
     const { graph } = this.snapshot(started);
     const prepared = known !== undefined && host.engine.isCurrent(known, graph) ? known : host.engine.prepare(text, graph);
     host.guard?.checkStatement(this.user, prepared);
-    if (prepared.isWrite) return { prepared };
+    if (prepared.isWrite) return prepared;
     let result: QueryResult;
     try {
       result = collectRun(prepared.run(this.runOptions(graph, values, options)), started);
@@ -262,7 +259,7 @@ export class QuerySession {
       throw error;
     }
     host.recordQuery(result.elapsedMs, false);
-    return { result, prepared };
+    return result;
   }
 
   private startWrite(text: string, prepared: PreparedQuery, values: Record<string, Value>, options: QueryOptions) {
