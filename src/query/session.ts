@@ -243,7 +243,13 @@ export class QuerySession {
    * Run a read statement on a snapshot and return its result; for a write, return its prepared
    * form instead (without taking a snapshot when it is known to write, Q6).
    */
-  private tryRead(text: string, values: Record<string, Value>, options: QueryOptions, started: number, known: PreparedQuery | undefined): QueryResult | PreparedQuery {
+  private tryRead(
+    text: string,
+    values: Record<string, Value>,
+    options: QueryOptions,
+    started: number,
+    known: PreparedQuery | undefined,
+  ): QueryResult | PreparedQuery {
     const write = this.knownWrite(text, known);
     if (write !== undefined) return write;
     const host = this.host;
