@@ -740,32 +740,35 @@ export class WriteAheadLog {
     this.headerPending = false;
     this.leavesHoles = header.version !== 1;
 
+    this.lastChecksum = header.checksum;
     const walker = new FrameWalker((into, length, position) => this.file.read(into, 0, length, position), fileSize, header);
-    let pending: { pageId: PageId; offset: number }[] = [];
-    let committedChecksum = header.checksum;
-    let committedEnd = WAL_HEADER_BYTES;
+    // Frames of the transaction being read, published as one when its commit frame arrives.
+    let pages: PageId[] = [];
+    let frameStarts: number[] = [];
     while (walker.next()) {
       const fh = walker.header!;
-      pending.push({ pageId: fh.pageNumber, offset: walker.offset });
+      pages.push(fh.pageNumber);
+      frameStarts.push(walker.offset);
       if (fh.commitPageCount === 0) continue;
       const firstSequence = this.sequenceBase + this.nextSlot + 1;
-      for (const p of pending) {
-        const sequence = this.sequenceBase + this.nextSlot + 1;
-        const versions = this.index.get(p.pageId);
-        if (versions === undefined) this.index.set(p.pageId, [sequence]);
-        else versions.push(sequence);
-        this.frameStarts.push(p.offset);
-        this.nextSlot++;
-      }
-      this.commitRecords.push({ lsn: fh.lsn, sequence: this.sequenceBase + this.nextSlot, firstSequence, commitTimeMs: fh.commitTimeMs, pageCount: fh.commitPageCount });
+      const commitSequence = firstSequence + pages.length - 1;
+      this.publish({
+        firstSequence,
+        commitSequence,
+        pages,
+        record: { lsn: fh.lsn, sequence: commitSequence, firstSequence, commitTimeMs: fh.commitTimeMs, pageCount: fh.commitPageCount },
+        checksumAfter: walker.runningChecksum,
+        slotAfter: this.nextSlot + pages.length,
+        frameStarts,
+        endAfter: walker.frameEnd,
+      });
       report.transactionsRecovered++;
-      report.framesApplied += pending.length;
+      report.framesApplied += pages.length;
       report.lastLsn = fh.lsn;
-      pending = [];
-      committedEnd = walker.frameEnd;
-      committedChecksum = walker.runningChecksum;
+      pages = [];
+      frameStarts = [];
     }
-    // What follows the committed prefix: `pending` valid frames without a commit frame, then
+    // What follows the committed prefix: `pages`, valid frames without a commit frame, then
     // `rest` bytes from where the walk stopped.
     const rest = fileSize - walker.offset;
     const end = walker.end!;
@@ -774,16 +777,14 @@ export class WriteAheadLog {
       report.tornTailBytes = (fileSize - WAL_HEADER_BYTES) % this.frameSize;
       report.preallocatedFrames = Math.ceil((rest - report.tornTailBytes) / this.frameSize);
     } else if (end === 'end-of-file') report.tornTailBytes = rest;
-    report.invalidFrames = pending.length + (end === 'preallocated' || end === 'end-of-file' ? 0 : Math.ceil(rest / this.frameSize));
-    if (pending.length > 0 && (end === 'end-of-file' || end === 'preallocated')) report.endReason = 'uncommitted-tail';
+    report.invalidFrames = pages.length + (end === 'preallocated' || end === 'end-of-file' ? 0 : Math.ceil(rest / this.frameSize));
+    if (pages.length > 0 && (end === 'end-of-file' || end === 'preallocated')) report.endReason = 'uncommitted-tail';
     else if (end === 'end-of-file' && walker.index < 0 && rest === 0) report.endReason = 'empty';
     else report.endReason = end;
     report.endSlot = this.nextSlot;
-    this.endOffset = committedEnd;
-    this.lastChecksum = committedChecksum;
     this.committed = this.sequenceBase + this.nextSlot;
     this.durable = this.committed;
-    this.cutDiscardedTail(committedEnd);
+    this.cutDiscardedTail(this.endOffset);
     return report;
   }
 
