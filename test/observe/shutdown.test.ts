@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { constants } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Database } from '../../src/database.js';
 import { installShutdownHandlers } from '../../src/observe/shutdown.js';
 import { COUNTER } from '../../src/storage/meta.js';
@@ -93,8 +93,7 @@ describe('graceful shutdown', () => {
       expect(exits).toEqual([128 + constants.signals.SIGUSR2]);
       releaseSignalHandler();
       await db.close();
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      expect(exits.at(-1)).toBe(0);
+      await vi.waitFor(() => expect(exits.at(-1)).toBe(0));
       expect(db.logger.recentLines().some((l) => l.includes('received SIGUSR2 again'))).toBe(true);
     } finally {
       uninstall();
@@ -112,8 +111,7 @@ describe('graceful shutdown', () => {
     });
     try {
       process.emit('SIGUSR2', 'SIGUSR2');
-      await new Promise((resolve) => setTimeout(resolve, 60));
-      expect(exits).toEqual([1]);
+      await vi.waitFor(() => expect(exits).toEqual([1]));
       expect(db.metrics().alerts.at(-1)!.message).toContain('did not finish within 20 ms');
     } finally {
       uninstall();

@@ -5,7 +5,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { buildSocialGraph, startSocialGraphBuild } from '../../demos/social.js';
 import { SocialWorkload } from '../../demos/workload.js';
 import type { Database } from '../../src/database.js';
@@ -49,9 +49,11 @@ describe('the demo graph', () => {
   it('the workload reads and writes, and stops when asked', async () => {
     const workload = new SocialWorkload(db, { people: PEOPLE, seed: 3 });
     for (let i = 0; i < 60; i++) workload.step();
-    await new Promise((resolve) => setTimeout(resolve, 200)); // writes join a group commit
-    expect(workload.counts.reads).toBeGreaterThan(0);
-    expect(workload.counts.writes).toBeGreaterThan(0);
+    // Writes join a group commit: they count once its sync has returned.
+    await vi.waitFor(() => {
+      expect(workload.counts.reads).toBeGreaterThan(0);
+      expect(workload.counts.writes).toBeGreaterThan(0);
+    });
     expect(workload.counts.failed).toBe(0);
     workload.start();
     expect(workload.running).toBe(true);

@@ -5,7 +5,7 @@ import { EventEmitter } from 'node:events';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LocalBackend } from '../../shell/local-backend.js';
 import { runLineShell, type LineShellOptions } from '../../shell/line-shell.js';
 import { UnitReader } from '../../shell/line-input.js';
@@ -175,6 +175,7 @@ describe('stdout', () => {
     const stdin = new PassThrough();
     stdin.end('UNWIND range(1, 1000) AS i RETURN i;\n');
     const done = runLineShell({ backend, format: 'json', timing: false, stdin, stdout, stderr: { write: () => true }, interactive: false });
+    await vi.waitFor(() => expect(stdout.writes).toBe(1));
     await new Promise((resolve) => setTimeout(resolve, 30));
     expect(stdout.writes).toBe(1); // one batch written, then waiting for 'drain'
     stdout.full = false;
@@ -192,7 +193,7 @@ describe('stdout', () => {
     stdin.end('UNWIND range(1, 100000) AS i RETURN i;\nCREATE (:Never);\n');
     let stderr = '';
     const done = runLineShell({ backend, format: 'json', timing: false, stdin, stdout, stderr: { write: (t: string) => (stderr += t) }, interactive: false });
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await vi.waitFor(() => expect(stdout.writes).toBeGreaterThan(0));
     stdout.emit('error', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' }));
     stdout.emit('close');
     expect(await done).toBe(0);

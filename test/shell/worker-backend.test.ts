@@ -5,7 +5,7 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { OmbraError } from '../../src/errors.js';
 import { commandHelp } from '../../shell/admin/registry.js';
 import type { OutputEvent } from '../../shell/protocol.js';
@@ -124,9 +124,8 @@ describe.skipIf(!built)('worker backend', () => {
     const crashes: OmbraError[] = [];
     backend.onCrash((error) => crashes.push(error));
     expect(await backend.action('crash')).toBe('bye');
-    await expect(backend.metrics().then(() => new Promise((resolve) => setTimeout(resolve, 200))).then(() => backend.run('RETURN 1;', () => undefined))).rejects.toMatchObject({
-      code: 'SHELL_WORKER_CRASHED',
-    });
+    await vi.waitFor(() => expect(crashes).toHaveLength(1));
+    await expect(backend.run('RETURN 1;', () => undefined)).rejects.toMatchObject({ code: 'SHELL_WORKER_CRASHED' });
     expect(crashes).toHaveLength(1);
     expect(crashes[0]!.message).toMatch(/exited unexpectedly with code 7/);
     await backend.close(); // closing a dead worker is fine
