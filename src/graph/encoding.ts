@@ -147,12 +147,19 @@ export let varintEnd = 0;
 
 /** Read a LEB128 varint holding a safe integer (≤ 8 bytes, < 2^53); sets varintEnd. */
 export function readVarint(buf: Uint8Array, at: number, end: number): number {
-  let b = at < end ? buf[at]! : -1;
-  if (b < 0) throw cutShort('varint', at, end);
+  // Kept this small so V8 inlines it where records are decoded per node: the one-byte case
+  // (below 128: counts, key and label ids, short lengths) here, the rest out of line.
+  const b = at < end ? buf[at]! : 128;
   if (b < 128) {
     varintEnd = at + 1;
     return b;
   }
+  return readLongVarint(buf, at, end);
+}
+
+function readLongVarint(buf: Uint8Array, at: number, end: number): number {
+  let b = at < end ? buf[at]! : -1;
+  if (b < 0) throw cutShort('varint', at, end);
   let value = b & 0x7f;
   let scale = 128;
   for (let i = at + 1; i < end; i++) {

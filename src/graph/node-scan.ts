@@ -164,11 +164,21 @@ export class RecordScan implements NodeScan {
     if (this.propertiesAt < 0) this.propertiesAt = nodePropertiesOffset(this.buf, this.start, this.end);
     const buf = this.buf;
     const end = this.end;
-    const count = readVarint(buf, this.propertiesAt, end);
-    let p = varintEnd;
-    for (let i = 0; i < count; i++) {
-      const id = readVarint(buf, p, end);
+    // One-byte varints (counts and key ids below 128, the usual case) are read in place.
+    let p = this.propertiesAt;
+    let count = p < end ? buf[p]! : 128;
+    if (count < 128) p++;
+    else {
+      count = readVarint(buf, p, end);
       p = varintEnd;
+    }
+    for (let i = 0; i < count; i++) {
+      let id = p < end ? buf[p]! : 128;
+      if (id < 128) p++;
+      else {
+        id = readVarint(buf, p, end);
+        p = varintEnd;
+      }
       if (id === keyId) {
         if (buf[p] === VALUE_TAG.INTEGER) {
           let zigzag = 0;

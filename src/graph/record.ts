@@ -287,6 +287,20 @@ export function readValue(buf: Uint8Array, at: number, end: number): PropertyVal
 
 /** Offset after the tagged value at `at`, without decoding it. */
 export function skipValue(buf: Uint8Array, at: number, end: number): number {
+  // Kept this small so V8 inlines it where records are walked per node: an INTEGER, or a
+  // STRING shorter than 128 bytes (a one-byte length), is skipped here; the rest, and
+  // anything cut short, out of line, which reports it.
+  const tag = buf[at];
+  if (tag === VALUE_TAG.INTEGER) {
+    for (let k = at + 1; k < end && k <= at + 10; k++) if (buf[k]! < 128) return k + 1;
+  } else if (tag === VALUE_TAG.STRING && at + 1 < end) {
+    const length = buf[at + 1]!;
+    if (length < 128) return at + 2 + length;
+  }
+  return skipAnyValue(buf, at, end);
+}
+
+function skipAnyValue(buf: Uint8Array, at: number, end: number): number {
   if (at >= end) throw corrupt(`value at offset ${at} is missing`, at);
   const tag = buf[at]!;
   switch (tag) {
@@ -423,14 +437,24 @@ export function nodeRecordHasLabel(rec: Uint8Array, labelId: number, start = 0, 
  */
 export function nodePropertiesOffsetWithLabel(rec: Uint8Array, labelId: number, start: number, end: number): number {
   expectType(rec, RECORD_TYPE.NODE, start, end);
-  const count = readVarint(rec, start + 1, end);
-  let p = varintEnd;
+  // Full scans call this per node: one-byte varints (below 128, the usual case) are read in place.
+  let p = start + 1;
+  let count = p < end ? rec[p]! : 128;
+  if (count < 128) p++;
+  else {
+    count = readVarint(rec, p, end);
+    p = varintEnd;
+  }
   let found = labelId < 0;
   for (let i = 0; i < count; i++) {
-    const id = readVarint(rec, p, end);
+    let id = p < end ? rec[p]! : 128;
+    if (id < 128) p++;
+    else {
+      id = readVarint(rec, p, end);
+      p = varintEnd;
+    }
     if (id === labelId) found = true;
     else if (id > labelId && !found) return -1;
-    p = varintEnd;
   }
   return found ? p : -1;
 }
