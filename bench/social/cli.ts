@@ -36,7 +36,7 @@ export const USAGE = `options:
   --lookups L        lookup ids (default ${SOCIAL_50K.lookups})
   --rounds R         timed read rounds after a warm-up, median reported (default 5)
   --commits C        durable commits per engine (default 1000)
-  --import-runs I    bulk imports each way, median reported (default 2; 0 skips)
+  --import-runs I    bulk imports each way, median reported (default 3; 0 skips)
   --group-rounds G   group-commit rounds, median reported (default 3)
   --ombra-load M     cypher (UNWIND statements, default) or store (graph store writer)
   --cache PAGES      ombra page cache budget (default: the database default)
@@ -54,7 +54,7 @@ export function parseSocialOptions(argv: readonly string[]): SocialOptions {
     },
     rounds: int(argv, 'rounds', 5, 1),
     commits: int(argv, 'commits', 1000, 1),
-    importRuns: int(argv, 'import-runs', 2, 0),
+    importRuns: int(argv, 'import-runs', 3, 0),
     groupCommitRounds: int(argv, 'group-rounds', 3, 0),
     ombraLoad: load,
     cacheSizePages: cache === undefined ? undefined : int(argv, 'cache', 0, 16),
