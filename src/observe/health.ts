@@ -19,6 +19,8 @@
 //                    frames wait to be copied → degraded (an empty WAL needs no checkpoint).
 //   backup_age       time since the last recorded backup above healthBackupAgeMsMax, or no
 //                    backup recorded at all → degraded. Off (reports only) when the max is 0.
+//                    Only this process's backups are recorded (Database.recordBackup); one
+//                    made by another process is not seen, so the message says "since open".
 //   circuit_breaker  open → unhealthy (writes are refused until reset).
 //   lock             writer holding the lock, or no lock (in memory): healthy. Read-only
 //                    beside another writer: healthy, and the message names the writer.
@@ -177,7 +179,7 @@ function backupAgeCheck({ nowMs, lastBackupAtMs, config }: HealthInputs): Health
   const max = config.healthBackupAgeMsMax;
   const age = lastBackupAtMs !== null ? Math.max(0, nowMs - lastBackupAtMs) : null;
   const base = { name: 'backup_age', value: age, unit: 'ms', threshold: max > 0 ? max : null };
-  const last = age === null ? 'no backup recorded' : `last backup ${formatDuration(age)} ago`;
+  const last = age === null ? 'no backup recorded since open' : `last backup ${formatDuration(age)} ago`;
   if (max <= 0) return { ...base, status: 'healthy', message: `${last} (no backup schedule configured)` };
   if (age === null || age > max) return { ...base, status: 'degraded', message: `${last}: healthBackupAgeMsMax is ${formatDuration(max)}` };
   return { ...base, status: 'healthy', message: `${last} (max ${formatDuration(max)})` };

@@ -252,6 +252,8 @@ describe('database metrics', () => {
   it('records the last backup for the backup_age check', () => {
     const db = openDb(simFs(), { healthBackupAgeMsMax: 60_000 });
     expect(statusOf(db, 'backup_age')).toBe('degraded');
+    // Only this process's backups are known: the message says since when it has looked.
+    expect(db.health().checks.find((c) => c.name === 'backup_age')!.message).toBe('no backup recorded since open: healthBackupAgeMsMax is 60 s');
     db.recordBackup(Date.now() - 1000);
     expect(statusOf(db, 'backup_age')).toBe('healthy');
     expect(db.metrics().database.lastBackupAtMs).toBeGreaterThan(0);
