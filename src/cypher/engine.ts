@@ -34,11 +34,6 @@ export interface QueryEngineOptions {
   planCacheSize?: number;
 }
 
-/** The schema version a graph's transaction sees (C2). Cost: a field read on a snapshot, else one meta-page counter read. */
-export function schemaVersionOf(graph: GraphReader): bigint {
-  return graph.currentSchemaVersion();
-}
-
 export class QueryEngine {
   readonly procedures: ProcedureRegistry;
   private readonly cache = new Map<string, PreparedQuery>();
@@ -58,7 +53,7 @@ export class QueryEngine {
    * Cost: a Map lookup and a counter read on a hit; O(query size) otherwise.
    */
   prepare(text: string, graph: GraphReader, options: { cache?: boolean } = {}): PreparedQuery {
-    const version = schemaVersionOf(graph);
+    const version = graph.currentSchemaVersion();
     // A transaction that changed the schema and has not committed must not leave its plans
     // behind: if it rolls back, its schema version may later name a different schema.
     if (options.cache === false) return this.compile(text, graph, version);
@@ -77,7 +72,7 @@ export class QueryEngine {
 
   /** True when `prepared` may run on `graph` as it is (C2). */
   isCurrent(prepared: PreparedQuery, graph: GraphReader): boolean {
-    return prepared.schemaVersion === schemaVersionOf(graph) && prepared.proceduresVersion === this.procedures.version;
+    return prepared.schemaVersion === graph.currentSchemaVersion() && prepared.proceduresVersion === this.procedures.version;
   }
 
   /** Forget every cached plan. */

@@ -17,7 +17,7 @@
 // EXPLAIN (prepared.explain() or an EXPLAIN prefix) gives the plan without running; PROFILE
 // runs and adds rows and time per operator (run.plan() after the last row).
 
-export { QueryEngine, PreparedQuery, QueryRun, schemaVersionOf, type QueryEngineOptions, type RunOptions } from './engine.js';
+export { QueryEngine, PreparedQuery, QueryRun, type QueryEngineOptions, type RunOptions } from './engine.js';
 export { toQueryParameters, toQueryValue } from './parameters.js';
 export { CancellationToken, CHECK_INTERVAL_ROWS } from './executor/index.js';
 export { ProcedureRegistry, type ProcedureContext, type ProcedureDefinition, type ProcedureField } from './binder/index.js';

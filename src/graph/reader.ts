@@ -127,8 +127,9 @@ export class GraphReader {
   }
 
   /**
-   * The schema version this transaction sees (query plans are checked against it). A read
-   * snapshot's never changes; a writer's is read from the meta page, which it may change.
+   * The schema version this transaction sees: query plans are checked against it (engine.ts
+   * C2). A read snapshot's never changes; a writer's is read from the meta page, which it may
+   * change.
    */
   currentSchemaVersion(): bigint {
     return this.store.writable ? this.store.getCounter(COUNTER.SCHEMA_VERSION) : this.schemaVersion;

@@ -14,7 +14,7 @@ import { GraphReader } from '../graph/reader.js';
 import { GraphWriter } from '../graph/writer.js';
 import type { CommitResult, ReadTransaction, WriteTransaction } from '../storage/pager.js';
 import { toQueryParameters } from '../cypher/parameters.js';
-import { schemaVersionOf, type PreparedQuery } from '../cypher/engine.js';
+import type { PreparedQuery } from '../cypher/engine.js';
 import { collectRun, type QuerySession } from './session.js';
 import type { QueryOptions, QueryResult } from './result.js';
 import type { StatementOutcome } from '../security/security.js';
@@ -36,7 +36,7 @@ export class Transaction {
     private readonly txn: WriteTransaction | ReadTransaction,
   ) {
     this.graph = txn.writable ? new GraphWriter(txn, session.host.graphShared) : new GraphReader(txn, session.host.graphShared);
-    this.schemaVersion = schemaVersionOf(this.graph);
+    this.schemaVersion = this.graph.currentSchemaVersion();
   }
 
   get state(): TransactionState {
@@ -52,7 +52,7 @@ export class Transaction {
     this.assertOpen('run a statement');
     const started = performance.now();
     // A statement that does not compile changes nothing: the transaction stays open.
-    const cache = schemaVersionOf(this.graph) === this.schemaVersion;
+    const cache = this.graph.currentSchemaVersion() === this.schemaVersion;
     const prepared: PreparedQuery = this.session.host.engine.prepare(text, this.graph, { cache });
     if (prepared.isWrite && this.readOnly) {
       throw new TransactionError('TRANSACTION_STATE', 'this transaction is read-only: the statement writes', {});
