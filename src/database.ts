@@ -43,6 +43,10 @@ import { PreparedStatement, QuerySession, Transaction, type QueryOptions, type Q
 
 export { MEMORY_PATH };
 
+// What the query layer reports per statement, made once rather than per statement.
+const READ_STATEMENT = Object.freeze({ write: false });
+const WRITE_STATEMENT = Object.freeze({ write: true });
+
 export interface OpenOptions extends Partial<OmbraConfig> {
   /** The file system to use (tests pass a SimulatedFileSystem). Default: the real one. */
   fs?: FileSystem;
@@ -361,9 +365,9 @@ export class Database {
         pager: this.pager,
         graphShared: this.graphShared,
         engine,
-        limits: () => ({ queryTimeoutMs: this.settings.queryTimeoutMs, maxIntermediateRows: this.settings.maxIntermediateRows }),
+        limits: () => this.settings, // live: `:set` changes this object in place
         assertWritable: () => this.assertWritable('data'),
-        recordQuery: (ms, write) => this.observer.recordQuery(ms, { write }),
+        recordQuery: (ms, write) => this.observer.recordQuery(ms, write ? WRITE_STATEMENT : READ_STATEMENT),
         recordWrites: (n) => this.observer.recordWrites(n),
         guard: this.security,
       }, this.security.defaultUser);

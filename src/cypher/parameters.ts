@@ -71,6 +71,13 @@ function toQueryValueChecked(input: unknown, where: string): Value {
 export function toQueryParameters(params: Readonly<Record<string, unknown>> | undefined): Record<string, Value> {
   const out: Record<string, Value> = {};
   if (params === undefined) return out;
-  for (const name of Object.keys(params)) out[name] = toQueryValue(params[name], `parameter $${name}`);
+  // Once per run, so per point lookup: for-in over own keys (no key array) and the location
+  // string only for a refused value.
+  for (const name in params) {
+    if (!Object.prototype.hasOwnProperty.call(params, name)) continue;
+    const input = params[name];
+    const value = convertValue(input);
+    out[name] = value !== REFUSED ? value : toQueryValueChecked(input, `parameter $${name}`);
+  }
   return out;
 }
