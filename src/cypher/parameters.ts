@@ -69,15 +69,14 @@ function toQueryValueChecked(input: unknown, where: string): Value {
 
 /** Every parameter of a map, converted (see toQueryValue). */
 export function toQueryParameters(params: Readonly<Record<string, unknown>> | undefined): Record<string, Value> {
-  const out: Record<string, Value> = {};
-  if (params === undefined) return out;
-  // Once per run, so per point lookup: for-in over own keys (no key array) and the location
-  // string only for a refused value.
-  for (const name in params) {
-    if (!Object.prototype.hasOwnProperty.call(params, name)) continue;
-    const input = params[name];
-    const value = convertValue(input);
-    out[name] = value !== REFUSED ? value : toQueryValueChecked(input, `parameter $${name}`);
+  if (params === undefined) return {};
+  // Once per run, so per point lookup: a plain object converts as one map, without a location
+  // string per name; anything refused (or another kind of object) takes the checked walk.
+  if (isValueMap(params)) {
+    const converted = convertValue(params);
+    if (converted !== REFUSED) return converted as ValueMap;
   }
+  const out: Record<string, Value> = {};
+  for (const name of Object.keys(params)) out[name] = toQueryValueChecked(params[name], `parameter $${name}`);
   return out;
 }
